@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Otklik.Application.Policy;
+using Otklik.Application.Tickets;
+using Otklik.Core;
+using Otklik.Core.Appeals;
+using Otklik.Core.Gate;
+using Otklik.Core.Policy;
+using Otklik.Core.Requesters;
+using Otklik.Core.Text;
+using Otklik.Core.Tickets;
+using Otklik.Data;
+
+namespace Otklik.Application.Appeals;
+
+/// <summary>
+/// Takes one appeal through the gate and stores the appeal, its decision and the ticket change in
+/// one transaction before anyone is answered. A retry with the same key gets the first decision.
+/// </summary>
+public sealed partial class AppealIntake(
+    OtklikDbContext db,
+    PolicyProvider policies,
+    GateContextLoader loader,
+    AdmissionGate gate,
+    TicketFactory tickets,
+    StoreWriteGate writeGate,
+    TimeProvider time,
+    OtklikMetrics metrics,
+    ILogger<AppealIntake> logger)
+{
+    private const int MaxAttempts = 3;
+
+    public async Task<IntakeResult> SubmitAsync(AppealSubmission submission, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (await FindExistingAsync(submission, ct) is { } earlier)
+        {
+            return Replay(earlier, submission);
+        }
+        var policy = policies.Current;
+        var who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
+        if (!submission.RoleGiven && who.Account is { } known && known.Role != submission.Request.Role)
+        {
+            submission = submission with { Request = submission.Request with { Role = known.Role } };
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            using var entered = await writeGate.EnterAsync(db, who.RequesterKey, ct);
+            try
+            {
+                if (await FindExistingAsync(submission, ct) is { } raced)
+                {
+                    return Replay(raced, submission);
+                }
+                var (appeal, decision) = await DecideAndStoreAsync(submission, who, policy, ct);
+                metrics.Decided(decision, submission.Request.Channel, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                LogDecided(appeal.AppealId, WireName.Of(submission.Request.Channel), WireName.Of(decision.Outcome), decision.DecidedBy ?? "-");
+                return new IntakeResult(IntakeStatus.Created, appeal, decision);
+            }
+            catch (DbUpdateException ex) when (attempt < MaxAttempts)
+            {
+                // A concurrent change to the same ticket, or the same idempotency key landing on
+                // another node first: start over from a clean slate and decide again (or replay).
+                LogRetry(attempt, ex.GetType().Name);
+                db.ChangeTracker.Clear();
+                if (await FindExistingAsync(submission, ct) is { } other)
+                {
+                    return Replay(other, submission);
+                }
+                who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
+            }
+        }
+    }
+
+    private async Task<(Appeal, Decision)> DecideAndStoreAsync(AppealSubmission submission, GateContextLoader.Resolved who, GatePolicy policy, CancellationToken ct)
+    {
+        var request = submission.Request;
+        var type = policy.FindProblemType(request.ProblemType) ?? policy.FindProblemType("other")!;
+        var text = NormalizedText.From(request.Text);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!db.IsEmbedded)
+        {
+            var key = (long)RequesterLocks.StableHash(who.RequesterKey);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+        }
+        var now = time.GetUtcNow();
+        var context = await loader.LoadAsync(db, who, request, type, policy, text, now, ct);
+        var result = gate.Evaluate(context);
+        var appealId = Ids.New("ap", now);
+
+        Ticket? ticket = null;
+        DateTimeOffset? eta = null;
+        var thresholds = context.Thresholds;
+        switch (result.Outcome)
+        {
+            case Outcome.Accepted:
+                ticket = tickets.Open(Opening(request, context, result.Priority, text, appealId, result.FollowUpOf?.TicketId), policy);
+                db.Tickets.Add(ticket);
+                await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
+                break;
+            case Outcome.Merged:
+                ticket = result.Decision!.Value.Ticket!;
+                ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
+                break;
+            case Outcome.Reopened:
+                ticket = result.Decision!.Value.Ticket!;
+                ticket.Reopen(now, tickets.ReopenDue(now, policy));
+                ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
+                break;
+            case Outcome.Deferred:
+                eta = EstimateAdmission(context, result.Priority, now);
+                await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
+                break;
+            case Outcome.Rejected when result.Decision!.Value.Reason == ReasonCode.SpamSuspected && who.Account is { } flagged:
+                flagged.FlaggedForReview = true;
+                break;
+        }
+        await db.SaveChangesAsync(ct);
+
+        var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, eta);
+        var appeal = new Appeal
+        {
+            AppealId = appealId,
+            ClientName = submission.ClientName,
+            IdempotencyKey = submission.IdempotencyKey,
+            RequestHash = submission.RequestHash,
+            Channel = request.Channel,
+            RequesterKey = context.RequesterKey,
+            AccountId = who.Account?.AccountId,
+            Role = request.Role,
+            OrderNumber = context.OrderNumber,
+            ProblemType = type.Code,
+            Demand = request.Demand,
+            Text = request.Text,
+            TextStems = text.StemsJoined.Length > Ticket.MaxStemsLength ? text.StemsJoined[..Ticket.MaxStemsLength] : text.StemsJoined,
+            TextFingerprint = unchecked((long)text.Fingerprint),
+            AttachmentsJson = JsonSerializer.Serialize(request.Attachments, OtklikJson.Options),
+            ClaimedJson = JsonSerializer.Serialize(request.Claimed, OtklikJson.Options),
+            RequestJson = submission.RequestJson,
+            ReceivedAt = request.ReceivedAt,
+            CreatedAt = now,
+            Outcome = decision.Outcome,
+            Priority = decision.Priority,
+            PolicyVersion = policy.Version,
+            DecidedBy = decision.DecidedBy,
+            DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
+            TicketId = ticket?.TicketId,
+            AwaitingAdmission = decision.Outcome == Outcome.Deferred,
+        };
+        db.Appeals.Add(appeal);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (appeal, decision);
+    }
+
+    internal static TicketFactory.Opening Opening(AppealRequest request, GateContext context, PriorityClass priority, NormalizedText text, string appealId, string? followUpOf) =>
+        new(context.Account?.AccountId, context.RequesterKey, request.Role, context.OrderNumber, context.ProblemType.Code, request.Demand,
+            request.Channel, priority, request.ReceivedAt, request.Text, text.StemsJoined, appealId, followUpOf);
+
+    /// <summary>
+    /// When the backlog would fall below the class's threshold at the current capacity, assuming no
+    /// new work: the backlog is already measured in hours of agent work per agent.
+    /// </summary>
+    private static DateTimeOffset EstimateAdmission(GateContext context, PriorityClass priority, DateTimeOffset now)
+    {
+        var threshold = context.Policy.LoadLevels.ThresholdFor(priority);
+        var hours = context.Load.BacklogHours - threshold;
+        if (double.IsInfinity(hours) || double.IsNaN(hours))
+        {
+            hours = 1; // nobody online: check again within the hour
+        }
+        return now.AddHours(Math.Clamp(hours, 0.25, 24 * 7));
+    }
+
+    private async Task TakeTokenAsync(string requesterKey, DateTimeOffset now, RuleThresholds thresholds, CancellationToken ct)
+    {
+        var bucket = await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == requesterKey, ct);
+        if (bucket is null)
+        {
+            bucket = RateBucket.Full(requesterKey, thresholds.RateBurst, now);
+            db.RateBuckets.Add(bucket);
+        }
+        bucket.Take(now, thresholds.RateBurst, thresholds.RateRefillPerDay);
+    }
+
+    private Task<Appeal?> FindExistingAsync(AppealSubmission s, CancellationToken ct) =>
+        db.Appeals.AsNoTracking().FirstOrDefaultAsync(a => a.ClientName == s.ClientName && a.IdempotencyKey == s.IdempotencyKey, ct);
+
+    private static IntakeResult Replay(Appeal appeal, AppealSubmission submission) =>
+        appeal.RequestHash == submission.RequestHash
+            ? new IntakeResult(IntakeStatus.Replayed, appeal, JsonSerializer.Deserialize<Decision>(appeal.DecisionJson, OtklikJson.Options))
+            : new IntakeResult(IntakeStatus.Conflict, appeal, null);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Appeal {AppealId} via {Channel}: {Outcome} (decided by {Rule})")]
+    private partial void LogDecided(string appealId, string channel, string outcome, string rule);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Intake attempt {Attempt} lost a race ({Error}); deciding again")]
+    private partial void LogRetry(int attempt, string error);
+}

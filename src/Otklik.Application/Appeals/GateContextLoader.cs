@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Application.Load;
+using Otklik.Core.Appeals;
+using Otklik.Core.Gate;
+using Otklik.Core.Orders;
+using Otklik.Core.Policy;
+using Otklik.Core.Requesters;
+using Otklik.Core.Sla;
+using Otklik.Core.Text;
+using Otklik.Core.Tickets;
+using Otklik.Data;
+
+namespace Otklik.Application.Appeals;
+
+/// <summary>Resolves who is writing and loads everything the gate reads about them.</summary>
+public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
+{
+    private const int OrderHistory = 50;
+    private const int TicketHistory = 100;
+
+    /// <summary>Tickets older than this are no longer matched as repeats.</summary>
+    private static readonly TimeSpan s_ticketLookback = TimeSpan.FromDays(365);
+
+    public sealed record Resolved(string RequesterKey, Requester? Account, Identity? Identity, bool Linked, bool Verified);
+
+    public async Task<Resolved> ResolveAsync(OtklikDbContext db, RequesterAddress address, CancellationToken ct)
+    {
+        if (address.IsAccount)
+        {
+            // The app and the portal authenticate the user themselves: an account id is verified.
+            var account = await db.Requesters.FirstOrDefaultAsync(r => r.AccountId == address.Value, ct);
+            return new Resolved(address.Key, account, null, account is not null, account is not null);
+        }
+        var kind = address.Kind!.Value;
+        var identity = await db.Identities.FirstOrDefaultAsync(i => i.Kind == kind && i.Value == address.Value, ct);
+        if (identity?.AccountId is { } linkedId)
+        {
+            var account = await db.Requesters.FirstOrDefaultAsync(r => r.AccountId == linkedId, ct);
+            if (account is not null)
+            {
+                return new Resolved("account:" + account.AccountId, account, identity, true, identity.Verified);
+            }
+        }
+        // The account's own phone and e-mail count as identities, verified as the marketplace says.
+        Requester? byContact = kind switch
+        {
+            IdentityKind.Phone => await db.Requesters.Where(r => r.Phone == address.Value).OrderByDescending(r => r.PhoneVerified).FirstOrDefaultAsync(ct),
+            IdentityKind.Email => await db.Requesters.Where(r => r.Email == address.Value).OrderByDescending(r => r.EmailVerified).FirstOrDefaultAsync(ct),
+            _ => null,
+        };
+        if (byContact is not null)
+        {
+            var verified = kind == IdentityKind.Phone ? byContact.PhoneVerified : byContact.EmailVerified;
+            return new Resolved("account:" + byContact.AccountId, byContact, identity, true, verified);
+        }
+        return new Resolved(address.Key, null, identity, false, false);
+    }
+
+    public async Task<GateContext> LoadAsync(OtklikDbContext db, Resolved who, AppealRequest request, ProblemTypeDefinition type, GatePolicy policy, NormalizedText text, DateTimeOffset now, CancellationToken ct)
+    {
+        var orders = who.Account is { } account
+            ? await db.Orders.AsNoTracking().Where(o => o.AccountId == account.AccountId).OrderByDescending(o => o.CreatedAt).Take(OrderHistory).ToListAsync(ct)
+            : [];
+        var orderNumber = request.OrderNumber ?? FindOrderInText(request, orders);
+        Order? order = null;
+        if (orderNumber is not null)
+        {
+            order = orders.FirstOrDefault(o => o.Number == orderNumber)
+                ?? await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Number == orderNumber, ct);
+        }
+        var thresholds = policy.ThresholdsFor(request.Role);
+        var dayAgo = now.AddDays(-1);
+        var recent = await db.Appeals.Where(a => a.RequesterKey == who.RequesterKey && a.CreatedAt >= dayAgo)
+            .GroupBy(_ => 1)
+            .Select(g => new { Count = g.Count(), Oldest = g.Min(a => a.CreatedAt) })
+            .FirstOrDefaultAsync(ct);
+        var sameText = 0;
+        if (text.Fingerprint != 0)
+        {
+            var since = now.AddMinutes(-thresholds.SpamWaveWindowMinutes);
+            var fp = unchecked((long)text.Fingerprint);
+            sameText = await db.Appeals.Where(a => a.TextFingerprint == fp && a.CreatedAt >= since && a.RequesterKey != who.RequesterKey)
+                .Select(a => a.RequesterKey).Distinct().CountAsync(ct);
+        }
+        var lookback = now - s_ticketLookback;
+        var tickets = await db.Tickets
+            .Where(t => t.RequesterKey == who.RequesterKey && (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending || t.UpdatedAt >= lookback))
+            .OrderByDescending(t => t.UpdatedAt).Take(TicketHistory).ToListAsync(ct);
+        var bucket = await db.RateBuckets.AsNoTracking().FirstOrDefaultAsync(b => b.RequesterKey == who.RequesterKey, ct);
+        var loadSnapshot = await load.CurrentAsync(db, policy, ct);
+        return new GateContext
+        {
+            Request = request,
+            Policy = policy,
+            ProblemType = type,
+            Text = text,
+            Now = now,
+            LocalDate = clock.LocalDate,
+            Account = who.Account,
+            Identity = who.Identity,
+            IdentityLinked = who.Linked,
+            IdentityVerified = who.Verified,
+            RequesterKey = who.RequesterKey,
+            Orders = orders,
+            OrderNumber = orderNumber,
+            Order = order,
+            AppealsLastDay = recent?.Count ?? 0,
+            OldestAppealLastDay = recent?.Oldest,
+            SameTextRequesters = sameText,
+            Tickets = tickets,
+            RateTokens = bucket?.Tokens ?? double.NaN,
+            RateUpdatedAt = bucket?.UpdatedAt,
+            Load = loadSnapshot,
+        };
+    }
+
+    /// <summary>
+    /// Free text often carries the order number. A number of one of the requester's own orders is
+    /// taken from any channel; from free-text channels a number shaped like an order number is taken
+    /// too, so that a mistyped one gets <c>order_not_found</c> instead of "give us the number".
+    /// </summary>
+    private static string? FindOrderInText(AppealRequest request, IReadOnlyList<Order> orders)
+    {
+        foreach (var o in orders)
+        {
+            if (request.Text.Contains(o.Number, StringComparison.Ordinal))
+            {
+                return o.Number;
+            }
+        }
+        if (request.Channel is Channel.App or Channel.Web)
+        {
+            return null;
+        }
+        var match = OrderNumberPattern().Match(request.Text);
+        return match.Success ? match.Value : null;
+    }
+
+    [GeneratedRegex(@"(?<!\d)\d{8}-\d{4}(?!\d)")]
+    private static partial Regex OrderNumberPattern();
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Otklik.Application.Appeals;
+using Otklik.Application.Demo;
+using Otklik.Application.Directory;
+using Otklik.Application.Load;
+using Otklik.Application.Policy;
+using Otklik.Application.Tickets;
+using Otklik.Core.Calendar;
+using Otklik.Core.Gate;
+using Otklik.Core.Sla;
+using Otklik.Data;
+
+namespace Otklik.Application;
+
+public static class ApplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the store and the use cases (the host binds and validates <see cref="DeskOptions"/>). With a PostgreSQL connection string the store is
+    /// PostgreSQL; otherwise SQLite in <paramref name="dataDirectory"/> (WAL).
+    /// </summary>
+    public static IServiceCollection AddOtklikApplication(this IServiceCollection services, string dataDirectory, string? postgresConnectionString)
+    {
+        services.AddSingleton(TimeProvider.System);
+        if (postgresConnectionString is { Length: > 0 })
+        {
+            services.AddDbContext<PostgresOtklikDbContext>(o => o.UseNpgsql(postgresConnectionString));
+            services.AddScoped<OtklikDbContext>(sp => sp.GetRequiredService<PostgresOtklikDbContext>());
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(dataDirectory);
+            var path = Path.Combine(dataDirectory, "otklik.db");
+            services.AddDbContext<SqliteOtklikDbContext>(o => o.UseSqlite($"Data Source={path};Default Timeout=30").AddInterceptors(new SqlitePragmas()));
+            services.AddScoped<OtklikDbContext>(sp => sp.GetRequiredService<SqliteOtklikDbContext>());
+        }
+        services.AddSingleton(BusinessCalendar.LoadDefault());
+        services.AddSingleton(sp => new SlaClock(sp.GetRequiredService<BusinessCalendar>(), TryFindZone(sp.GetRequiredService<IOptions<DeskOptions>>().Value.TimeZone)!));
+        services.AddSingleton<PolicyProvider>();
+        services.AddSingleton(AdmissionGate.CreateDefault());
+        services.AddSingleton<StoreWriteGate>();
+        services.AddSingleton<LoadMonitor>();
+        services.AddSingleton<OtklikMetrics>();
+        services.AddSingleton<GateContextLoader>();
+        services.AddSingleton<TicketFactory>();
+        services.AddScoped<AppealIntake>();
+        services.AddScoped<AppealQueries>();
+        services.AddScoped<AppealReview>();
+        services.AddScoped<TicketCommands>();
+        services.AddScoped<TicketQueries>();
+        services.AddScoped<DirectoryCommands>();
+        services.AddScoped<DemoMarketplace>();
+        return services;
+    }
+
+    /// <summary>Applies the provider's migrations; the store is ready when this returns.</summary>
+    public static async Task MigrateOtklikStoreAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
+        await db.Database.MigrateAsync(ct);
+    }
+
+    public static TimeZoneInfo? TryFindZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Otklik.Application;
+
+/// <summary>Desk-wide settings (configuration section <c>Desk</c>).</summary>
+public sealed class DeskOptions
+{
+    public const string Section = "Desk";
+
+    /// <summary>IANA time zone the business days are counted in. Default Europe/Moscow.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "Europe/Moscow";
+
+    /// <summary>Agents assumed online until the workforce system reports capacity. Default 40.</summary>
+    [Range(0, 1_000_000)]
+    public int DefaultAgentsOnline { get; set; } = 40;
+
+    /// <summary>Average handle time assumed until capacity is reported, minutes. Default 12.</summary>
+    [Range(0.1, 10_000)]
+    public double DefaultAvgHandleMinutes { get; set; } = 12;
+
+    /// <summary>How often the deferred queue is checked against the load, seconds. Default 5.</summary>
+    [Range(1, 3600)]
+    public int AdmissionIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Optional policy file; when absent the built-in default policy is used. Reloaded on change.</summary>
+    public string? PolicyPath { get; set; }
+}

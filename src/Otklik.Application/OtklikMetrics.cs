@@ -1,0 +1,40 @@
+using System.Diagnostics.Metrics;
+using Otklik.Core;
+using Otklik.Core.Appeals;
+
+namespace Otklik.Application;
+
+/// <summary>Otklik's own meters, exported by the host (Prometheus at /metrics).</summary>
+public sealed class OtklikMetrics : IDisposable
+{
+    public const string MeterName = "Otklik";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _appeals;
+    private readonly Counter<long> _reasons;
+    private readonly Counter<long> _overrides;
+    private readonly Histogram<double> _intakeSeconds;
+
+    public OtklikMetrics(IMeterFactory factory)
+    {
+        _meter = factory.Create(MeterName);
+        _appeals = _meter.CreateCounter<long>("otklik_appeals", description: "Appeals decided, by channel and outcome");
+        _reasons = _meter.CreateCounter<long>("otklik_decision_reasons", description: "Reason codes given in decisions");
+        _overrides = _meter.CreateCounter<long>("otklik_overrides", description: "Held appeals turned into tickets by agents, by the rule that held them");
+        _intakeSeconds = _meter.CreateHistogram<double>("otklik_intake_duration", unit: "s", description: "Time to decide and store one appeal");
+    }
+
+    public void Decided(Decision decision, Channel channel, double seconds)
+    {
+        _appeals.Add(1, new KeyValuePair<string, object?>("channel", WireName.Of(channel)), new KeyValuePair<string, object?>("outcome", WireName.Of(decision.Outcome)));
+        foreach (var r in decision.Reasons)
+        {
+            _reasons.Add(1, new KeyValuePair<string, object?>("reason", WireName.Of(r.Code)));
+        }
+        _intakeSeconds.Record(seconds);
+    }
+
+    public void Overridden(string? rule) => _overrides.Add(1, new KeyValuePair<string, object?>("rule", rule ?? "none"));
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,9 @@
+namespace Otklik.Core.Policy;
+
+public enum LoadLevel
+{
+    Normal,
+    Elevated,
+    High,
+    Critical,
+}

@@ -1,0 +1,9 @@
+namespace Otklik.Core.Requesters;
+
+public enum IdentityKind
+{
+    Phone,
+    Telegram,
+    Vk,
+    Email,
+}

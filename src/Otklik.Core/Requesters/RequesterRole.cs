@@ -1,0 +1,7 @@
+namespace Otklik.Core.Requesters;
+
+public enum RequesterRole
+{
+    Buyer,
+    Seller,
+}

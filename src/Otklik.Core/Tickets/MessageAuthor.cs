@@ -1,0 +1,8 @@
+namespace Otklik.Core.Tickets;
+
+public enum MessageAuthor
+{
+    Customer,
+    Agent,
+    System,
+}

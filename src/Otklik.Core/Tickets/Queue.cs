@@ -1,0 +1,10 @@
+namespace Otklik.Core.Tickets;
+
+public enum Queue
+{
+    Buyers,
+    Sellers,
+    Escalations,
+    Legal,
+    Review,
+}

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Otklik.Core.Appeals;
+using Otklik.Core.Orders;
+using Otklik.Core.Policy;
+using Otklik.Core.Requesters;
+
+namespace Otklik.Data.Configurations;
+
+internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
+{
+    public void Configure(EntityTypeBuilder<Appeal> b)
+    {
+        b.ToTable("appeals");
+        b.HasKey(a => a.AppealId);
+        b.Property(a => a.AppealId).HasMaxLength(32);
+        b.Property(a => a.ClientName).HasMaxLength(Appeal.MaxClientNameLength);
+        b.Property(a => a.IdempotencyKey).HasMaxLength(Appeal.MaxIdempotencyKeyLength);
+        b.Property(a => a.RequestHash).HasMaxLength(64);
+        b.Property(a => a.RequesterKey).HasMaxLength(RequesterAddress.MaxValueLength + 16);
+        b.Property(a => a.AccountId).HasMaxLength(Requester.MaxIdLength);
+        b.Property(a => a.OrderNumber).HasMaxLength(Order.MaxNumberLength);
+        b.Property(a => a.ProblemType).HasMaxLength(ProblemTypeDefinition.MaxCodeLength);
+        b.Property(a => a.Text).HasMaxLength(AppealRequest.MaxTextLength);
+        b.Property(a => a.PolicyVersion).HasMaxLength(64);
+        b.Property(a => a.DecidedBy).HasMaxLength(64);
+        b.Property(a => a.TicketId).HasMaxLength(32);
+        b.Property(a => a.AdmittedTicketId).HasMaxLength(32);
+        b.Property(a => a.OverriddenBy).HasMaxLength(100);
+        b.Property(a => a.OverrideReason).HasMaxLength(2000);
+
+        // The idempotency key is a unique index, not check-then-insert: concurrent retries cannot both land.
+        b.HasIndex(a => new { a.ClientName, a.IdempotencyKey }).IsUnique();
+        b.HasIndex(a => new { a.RequesterKey, a.CreatedAt });
+        b.HasIndex(a => new { a.AccountId, a.CreatedAt });
+        b.HasIndex(a => new { a.TextFingerprint, a.CreatedAt });
+        b.HasIndex(a => new { a.AwaitingAdmission, a.Priority, a.ReceivedAt });
+        b.HasIndex(a => new { a.Outcome, a.CreatedAt });
+        b.HasIndex(a => a.TicketId);
+    }
+}

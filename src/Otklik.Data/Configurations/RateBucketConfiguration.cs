@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Otklik.Core.Requesters;
+
+namespace Otklik.Data.Configurations;
+
+internal sealed class RateBucketConfiguration : IEntityTypeConfiguration<RateBucket>
+{
+    public void Configure(EntityTypeBuilder<RateBucket> b)
+    {
+        b.ToTable("rate_buckets");
+        b.HasKey(r => r.RequesterKey);
+        b.Property(r => r.RequesterKey).HasMaxLength(RequesterAddress.MaxValueLength + 16);
+        b.Property(r => r.Tokens);
+        b.Property(r => r.UpdatedAt);
+    }
+}

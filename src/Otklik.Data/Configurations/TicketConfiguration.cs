@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Otklik.Core.Orders;
+using Otklik.Core.Policy;
+using Otklik.Core.Requesters;
+using Otklik.Core.Tickets;
+
+namespace Otklik.Data.Configurations;
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> b)
+    {
+        b.ToTable("tickets");
+        b.HasKey(t => t.Seq);
+        b.Property(t => t.Seq).ValueGeneratedOnAdd();
+        b.Property(t => t.TicketId).HasMaxLength(32);
+        b.Property(t => t.AccountId).HasMaxLength(Requester.MaxIdLength);
+        b.Property(t => t.RequesterKey).HasMaxLength(RequesterAddress.MaxValueLength + 16);
+        b.Property(t => t.OrderNumber).HasMaxLength(Order.MaxNumberLength);
+        b.Property(t => t.ProblemType).HasMaxLength(ProblemTypeDefinition.MaxCodeLength);
+        b.Property(t => t.FollowUpOf).HasMaxLength(32);
+        b.Property(t => t.TextStems).HasMaxLength(Ticket.MaxStemsLength);
+        b.Property(t => t.Version).IsConcurrencyToken();
+        b.Ignore(t => t.Number);
+        b.HasIndex(t => t.TicketId).IsUnique();
+        b.HasIndex(t => new { t.RequesterKey, t.Status });
+        b.HasIndex(t => new { t.Status, t.Queue });
+        b.HasIndex(t => t.AccountId);
+        b.HasMany(t => t.Messages).WithOne().HasForeignKey(m => m.TicketSeq).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(t => t.Messages).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}

@@ -1,0 +1,314 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Otklik.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "appeals",
+                columns: table => new
+                {
+                    AppealId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ClientName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RequesterKey = table.Column<string>(type: "TEXT", maxLength: 271, nullable: false),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    OrderNumber = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ProblemType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Demand = table.Column<string>(type: "TEXT", maxLength: 24, nullable: true),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: false),
+                    TextStems = table.Column<string>(type: "TEXT", nullable: false),
+                    TextFingerprint = table.Column<long>(type: "INTEGER", nullable: false),
+                    AttachmentsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimedJson = table.Column<string>(type: "TEXT", nullable: false),
+                    RequestJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Priority = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    PolicyVersion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DecisionJson = table.Column<string>(type: "TEXT", nullable: false),
+                    TicketId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    AwaitingAdmission = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AdmittedTicketId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    AdmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OverriddenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OverriddenBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    OverrideReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_appeals", x => x.AppealId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "capacity",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    AgentsOnline = table.Column<int>(type: "INTEGER", nullable: false),
+                    AvgHandleMinutes = table.Column<double>(type: "REAL", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_capacity", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identities",
+                columns: table => new
+                {
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Verified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FailedConfirmations = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFailedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identities", x => new { x.Kind, x.Value });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "orders",
+                columns: table => new
+                {
+                    Number = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ShippedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PriceRub = table.Column<double>(type: "REAL", precision: 14, scale: 2, nullable: false),
+                    ReturnRulesGiven = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ItemsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_orders", x => x.Number);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "rate_buckets",
+                columns: table => new
+                {
+                    RequesterKey = table.Column<string>(type: "TEXT", maxLength: 271, nullable: false),
+                    Tokens = table.Column<double>(type: "REAL", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_rate_buckets", x => x.RequesterKey);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "requesters",
+                columns: table => new
+                {
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastActiveAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    PhoneVerified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    EmailVerified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Blocked = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FlaggedForReview = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_requesters", x => x.AccountId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "tickets",
+                columns: table => new
+                {
+                    Seq = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TicketId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Queue = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Priority = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RequesterKey = table.Column<string>(type: "TEXT", maxLength: 271, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    OrderNumber = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ProblemType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Demand = table.Column<string>(type: "TEXT", maxLength: 24, nullable: true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReopenCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    FollowUpOf = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    TextStems = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    FirstResponseDue = table.Column<long>(type: "INTEGER", nullable: false),
+                    FirstRespondedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ResolutionDue = table.Column<long>(type: "INTEGER", nullable: false),
+                    LegalDeadline = table.Column<long>(type: "INTEGER", nullable: true),
+                    PendingSince = table.Column<long>(type: "INTEGER", nullable: true),
+                    PendingBusinessDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tickets", x => x.Seq);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ticket_messages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TicketSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    Author = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Internal = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AppealId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ticket_messages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ticket_messages_tickets_TicketSeq",
+                        column: x => x.TicketSeq,
+                        principalTable: "tickets",
+                        principalColumn: "Seq",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_appeals_AccountId_CreatedAt",
+                table: "appeals",
+                columns: new[] { "AccountId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_appeals_AwaitingAdmission_Priority_ReceivedAt",
+                table: "appeals",
+                columns: new[] { "AwaitingAdmission", "Priority", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_appeals_ClientName_IdempotencyKey",
+                table: "appeals",
+                columns: new[] { "ClientName", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_appeals_Outcome_CreatedAt",
+                table: "appeals",
+                columns: new[] { "Outcome", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_appeals_RequesterKey_CreatedAt",
+                table: "appeals",
+                columns: new[] { "RequesterKey", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_appeals_TextFingerprint_CreatedAt",
+                table: "appeals",
+                columns: new[] { "TextFingerprint", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_appeals_TicketId",
+                table: "appeals",
+                column: "TicketId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identities_AccountId",
+                table: "identities",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_orders_AccountId_CreatedAt",
+                table: "orders",
+                columns: new[] { "AccountId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_requesters_Email",
+                table: "requesters",
+                column: "Email");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_requesters_Phone",
+                table: "requesters",
+                column: "Phone");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ticket_messages_TicketSeq_At",
+                table: "ticket_messages",
+                columns: new[] { "TicketSeq", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_AccountId",
+                table: "tickets",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_RequesterKey_Status",
+                table: "tickets",
+                columns: new[] { "RequesterKey", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_Status_Queue",
+                table: "tickets",
+                columns: new[] { "Status", "Queue" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_TicketId",
+                table: "tickets",
+                column: "TicketId",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "appeals");
+
+            migrationBuilder.DropTable(
+                name: "capacity");
+
+            migrationBuilder.DropTable(
+                name: "identities");
+
+            migrationBuilder.DropTable(
+                name: "orders");
+
+            migrationBuilder.DropTable(
+                name: "rate_buckets");
+
+            migrationBuilder.DropTable(
+                name: "requesters");
+
+            migrationBuilder.DropTable(
+                name: "ticket_messages");
+
+            migrationBuilder.DropTable(
+                name: "tickets");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Otklik.Core.Calendar;
+using Otklik.Data;
+
+namespace Otklik.Server.Hosting;
+
+/// <summary>The store answers a query.</summary>
+public sealed class StoreHealthCheck(OtklikDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy(db.IsEmbedded ? "sqlite" : "postgresql")
+                : HealthCheckResult.Unhealthy("The store does not answer.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The store does not answer: " + ex.GetType().Name);
+        }
+    }
+}
+
+/// <summary>Warns 60 days before the production calendar runs out: due times past its end cannot be computed.</summary>
+public sealed class CalendarHealthCheck(BusinessCalendar calendar, TimeProvider time) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var left = calendar.LastDay.DayNumber - today.DayNumber;
+        return Task.FromResult(left < 0
+            ? HealthCheckResult.Unhealthy($"The production calendar ended on {calendar.LastDay:yyyy-MM-dd}; load the next year's decree.")
+            : left <= 60
+                ? HealthCheckResult.Degraded($"The production calendar ends on {calendar.LastDay:yyyy-MM-dd} ({left} days); load the next year's decree.")
+                : HealthCheckResult.Healthy($"Calendar {calendar.FirstYear}–{calendar.LastYear}"));
+    }
+}

@@ -1,0 +1,129 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Otklik.Application;
+using Otklik.Application.Demo;
+using Otklik.Core.Calendar;
+using Otklik.Server.Auth;
+using Otklik.Server.Endpoints;
+using Prometheus;
+
+namespace Otklik.Server.Hosting;
+
+public static class OtklikServerExtensions
+{
+    public static WebApplicationBuilder AddOtklikServer(this WebApplicationBuilder builder)
+    {
+        var paths = ServerPaths.From(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(paths);
+        services.AddOptions<DeskOptions>().BindConfiguration(DeskOptions.Section).ValidateDataAnnotations()
+            .Validate(o => ApplicationServiceCollectionExtensions.TryFindZone(o.TimeZone) is not null, "Desk:TimeZone is not a known time zone.").ValidateOnStart();
+        services.AddOtklikApplication(paths.DataDirectory, builder.Configuration.GetConnectionString("Postgres"));
+        services.ConfigureHttpJsonOptions(o => OtklikJson.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(Policies.Add);
+        services.AddRateLimiter(o =>
+        {
+            var perSecond = builder.Configuration.GetValue("Limits:ClientRequestsPerSecond", 5000);
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx => ctx.User.Identity?.IsAuthenticated == true
+                ? RateLimitPartition.GetTokenBucketLimiter(ctx.User.Identity.Name!, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond * 2,
+                    TokensPerPeriod = perSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter("anonymous"));
+            o.OnRejected = async (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "1";
+                await Problems.Problems.Create(StatusCodes.Status429TooManyRequests, "client-quota", "Too many requests", "This API client is over its request quota; retry after the given seconds.").ExecuteAsync(ctx.HttpContext);
+            };
+        });
+        services.AddScoped<Views>();
+        services.AddHostedService<DeferredAdmissionService>();
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<CalendarHealthCheck>("calendar", tags: ["ready"]);
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Otklik API";
+            doc.Info.Description = "Support desk intake: the admission gate, tickets and the marketplace directory. Authenticate with 'Authorization: Bearer <key>'.";
+            return Task.CompletedTask;
+        }));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        return builder;
+    }
+
+    public static WebApplication MapOtklik(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                CalendarRangeException => StatusCodes.Status422UnprocessableEntity,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Otklik v1");
+            o.DocumentTitle = "Otklik API";
+        });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
+        app.MapMetrics("/metrics");
+        app.MapDirectoryEndpoints();
+        app.MapAppealsEndpoints();
+        app.MapTicketsEndpoints();
+        return app;
+    }
+
+    /// <summary>Migrates the store, loads the demo marketplace when asked, and prints how to use it.</summary>
+    public static async Task PrepareOtklikAsync(this WebApplication app)
+    {
+        await app.Services.MigrateOtklikStoreAsync();
+        // prometheus-net listens to .NET meters only from its first collection on: start it now so
+        // that nothing counted before the first scrape is lost.
+        _ = app.Services.GetRequiredService<OtklikMetrics>();
+        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null);
+        var keys = app.Services.GetRequiredService<ApiKeyStore>();
+        if (app.Configuration.GetValue("demo", false))
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var seeded = await scope.ServiceProvider.GetRequiredService<DemoMarketplace>().SeedIfEmptyAsync(app.Lifetime.ApplicationStopping);
+                if (seeded is not null)
+                {
+                    app.Logger.LogInformation("Demo marketplace loaded: {Accounts} accounts, {Orders} orders, {Identities} identities", seeded.Accounts, seeded.Orders, seeded.Identities);
+                }
+            }
+            app.Lifetime.ApplicationStarted.Register(() => DemoBanner.Print(app.Services.GetRequiredService<IServer>(), keys, app.Services.GetRequiredService<ServerPaths>(), Console.Out));
+        }
+        _ = app.Services.GetRequiredService<IOptions<DeskOptions>>().Value;
+    }
+
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description }),
+        });
+    }
+}
