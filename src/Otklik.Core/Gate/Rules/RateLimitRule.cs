@@ -14,7 +14,8 @@ public sealed class RateLimitRule : IGateRule
     {
         var t = context.Thresholds;
         var tokens = Tokens(context.RateTokens, context.RateUpdatedAt, context.Now, t.RateBurst, t.RateRefillPerDay);
-        if (tokens >= 1)
+        // A tolerance: floating-point refill must not leave a customer a hair short of a token.
+        if (tokens >= 1 - 1e-9)
         {
             return RuleVerdict.Measured(tokens, 1);
         }
