@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Otklik.Server.Tests;
+
+/// <summary>Tickets, SLA fields, the deferred queue and the load level. Each test gets its own desk (load is desk-wide).</summary>
+public sealed class TicketsAndLoadTests : IDisposable
+{
+    private readonly OtklikFactory _factory = new();
+    private readonly HttpClient _integration;
+    private readonly HttpClient _agent;
+
+    public TicketsAndLoadTests()
+    {
+        _integration = _factory.Integration();
+        _agent = _factory.Agent();
+    }
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task Tickets_ListPagesByCursor_ReplyStopsTheFirstResponseClock_PendingPausesResolution()
+    {
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        string[] texts = ["Списали деньги дважды за один заказ", "Не приходит чек на почту после оплаты", "Как привязать вторую карту к аккаунту"];
+        var ids = new List<string>();
+        foreach (var t in texts)
+        {
+            ids.Add((await _integration.PostAppealAsync(Api.Appeal(account, null, "other", t, photo: false))).Body.Str("ticket.ticket_id"));
+        }
+        var page1 = await _agent.GetJsonAsync("/api/v1/tickets?queue=buyers&status=open&limit=2");
+        Assert.Equal(2, page1["items"]!.AsArray().Count);
+        var page2 = await _agent.GetJsonAsync($"/api/v1/tickets?queue=buyers&status=open&limit=2&cursor={page1.Str("next_cursor")}");
+        Assert.Single(page2["items"]!.AsArray());
+        Assert.Equal("null", page2.Str("next_cursor"));
+        Assert.Equal(ids.AsEnumerable().Reverse(), page1["items"]!.AsArray().Concat(page2["items"]!.AsArray()).Select(t => t!.Str("ticket_id")));
+        Assert.Empty((await _agent.GetJsonAsync("/api/v1/tickets?queue=sellers"))["items"]!.AsArray());
+
+        var id = ids[0];
+        var note = await _agent.PostJsonAsync($"/api/v1/tickets/{id}/messages", new { text = "Проверить платёжный шлюз", @internal = true }, 201);
+        Assert.Equal("null", note.Str("sla.first_responded_at"));
+        var reply = await _agent.PostJsonAsync($"/api/v1/tickets/{id}/messages", new { text = "Здравствуйте! Проверяем списание.", @internal = false }, 201);
+        Assert.NotEqual("null", reply.Str("sla.first_responded_at"));
+        Assert.Equal("agent", reply.Str("messages.2.author"));
+
+        var before = await _agent.GetJsonAsync($"/api/v1/tickets/{id}");
+        var resolutionDue = DateTimeOffset.Parse(before.Str("sla.resolution_due"), System.Globalization.CultureInfo.InvariantCulture);
+        var pending = await _agent.PostJsonAsync($"/api/v1/tickets/{id}/status", new { status = "pending" });
+        Assert.Equal("true", pending.Str("sla.paused"));
+        _factory.Time.Advance(TimeSpan.FromDays(2)); // Wed 12:00 → Fri 12:00: two whole business days
+        var reopened = await _agent.PostJsonAsync($"/api/v1/tickets/{id}/status", new { status = "open" });
+        Assert.Equal("false", reopened.Str("sla.paused"));
+        var moved = DateTimeOffset.Parse(reopened.Str("sla.resolution_due"), System.Globalization.CultureInfo.InvariantCulture);
+        // Received Wed 25 Nov (P3: 5 business days) → Wed 2 Dec; two business days pending → Fri 4 Dec.
+        Assert.Equal(DateTimeOffset.Parse("2026-12-02T23:59:59+03:00", System.Globalization.CultureInfo.InvariantCulture), resolutionDue);
+        Assert.Equal(DateTimeOffset.Parse("2026-12-04T23:59:59+03:00", System.Globalization.CultureInfo.InvariantCulture), moved);
+    }
+
+    [Fact]
+    public async Task Ticket_BreachedFirstResponse_IsReported()
+    {
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        var (_, body) = await _integration.PostAppealAsync(Api.Appeal(account, null, "payment_issue", "Деньги списались, а заказ не оформился", photo: false));
+        var id = body.Str("ticket.ticket_id");
+        Assert.Equal("P1", body.Str("ticket.priority"));
+        Assert.Empty((await _agent.GetJsonAsync($"/api/v1/tickets/{id}"))["sla"]!["breached"]!.AsArray());
+        _factory.Time.Advance(TimeSpan.FromDays(3));
+        var breached = (await _agent.GetJsonAsync($"/api/v1/tickets/{id}"))["sla"]!["breached"]!.AsArray().Select(b => b!.GetValue<string>());
+        Assert.Contains("first_response", breached);
+    }
+
+    [Fact]
+    public async Task Load_FromCapacityAndBacklog_DefersLowClasses_AndAdmitsThemWhenLoadFalls()
+    {
+        var load = await _agent.GetJsonAsync("/api/v1/load");
+        Assert.Equal("normal", load.Str("level"));
+
+        // One agent, 10-hour tickets: each open ticket adds 10 hours of backlog.
+        var capacity = await _factory.Supervisor().PutAsJsonAsync("/api/v1/capacity", new { agents_online = 1, avg_handle_minutes = 600 });
+        Assert.Equal(HttpStatusCode.OK, capacity.StatusCode);
+        var busy = Api.NewId("a");
+        await _integration.PutAccountAsync(busy);
+        var first = await _integration.PostAppealAsync(Api.Appeal(busy, null, "other", "Первая длинная история про бонусы и баллы", photo: false));
+        Assert.Equal("accepted", first.Body.Str("outcome"));
+        load = await _agent.GetJsonAsync("/api/v1/load");
+        Assert.Equal("elevated", load.Str("level"));
+        Assert.Equal("10", load.Str("backlog_hours"));
+
+        // Elevated: a new account's question (P4) waits; P3 goes through.
+        var newcomer = Api.NewId("a");
+        await _integration.PutAccountAsync(newcomer, ageDays: 1, idleDays: 0);
+        var (_, deferred) = await _integration.PostAppealAsync(Api.Appeal(newcomer, null, "other", "Как сменить язык интерфейса приложения", photo: false));
+        Assert.Equal("deferred", deferred.Str("outcome"));
+        Assert.Equal("high_load", deferred.Str("reasons.1.code"));
+        Assert.NotEqual("null", deferred.Str("eta"));
+        Assert.Equal("null", deferred.Str("ticket"));
+        Assert.Equal("1", (await _agent.GetJsonAsync("/api/v1/load")).Str("deferred"));
+
+        // P1 is never deferred, even at critical.
+        await _factory.Supervisor().PutAsJsonAsync("/api/v1/capacity", new { agents_online = 0, avg_handle_minutes = 600 });
+        Assert.Equal("critical", (await _agent.GetJsonAsync("/api/v1/load")).Str("level"));
+        var urgent = Api.NewId("a");
+        await _integration.PutAccountAsync(urgent);
+        var (_, p1) = await _integration.PostAppealAsync(Api.Appeal(urgent, null, "payment_issue", "Списали деньги дважды, верните пожалуйста", photo: false));
+        Assert.Equal("accepted", p1.Str("outcome"));
+
+        // Capacity comes back: the deferred appeal is admitted and its decision shows the ticket.
+        await _factory.Supervisor().PutAsJsonAsync("/api/v1/capacity", new { agents_online = 50, avg_handle_minutes = 10 });
+        var now = await _integration.GetJsonAsync($"/api/v1/appeals/{deferred.Str("appeal_id")}");
+        Assert.Equal("deferred", now.Str("outcome"));
+        Assert.StartsWith("t_", now.Str("admitted_ticket.ticket_id"), StringComparison.Ordinal);
+        Assert.Equal("0", (await _agent.GetJsonAsync("/api/v1/load")).Str("deferred"));
+    }
+
+    [Fact]
+    public async Task AcknowledgedAppeals_SurviveARestart()
+    {
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        var (_, body) = await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Вопрос о сроках возврата бонусов", photo: false));
+        var dir = _factory.DataDirectory;
+        _factory.Dispose();
+        using var restarted = OtklikFactory.At(dir);
+        var again = await restarted.Integration().GetJsonAsync($"/api/v1/appeals/{body.Str("appeal_id")}");
+        Assert.Equal("accepted", again.Str("outcome"));
+        Assert.Equal(body.Str("ticket.ticket_id"), again.Str("ticket.ticket_id"));
+        var ticket = await restarted.Agent().GetJsonAsync($"/api/v1/tickets/{body.Str("ticket.ticket_id")}");
+        Assert.Equal("open", ticket.Str("status"));
+    }
+
+    [Fact]
+    public async Task HealthMetricsAndDocs_AreServed()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"store\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Вопрос про метрики и счётчики обращений", photo: false));
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("otklik_appeals", metrics, StringComparison.Ordinal);
+        var openapi = await client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/v1/appeals", openapi, StringComparison.Ordinal);
+        var docs = await client.GetAsync("/docs/index.html");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+    }
+}
