@@ -179,8 +179,12 @@ public sealed class AppealsContractTests(OtklikFactory factory) : IClassFixture<
 
         var mismatch = await Post(new
         {
-            channel = "app", requester = new { account_id = account }, order_number = order, problem_type = "damaged_item",
-            text = "Чайник с трещиной, прошу вернуть деньги за товар", claimed = new { phone = "+79990001122" },
+            channel = "app",
+            requester = new { account_id = account },
+            order_number = order,
+            problem_type = "damaged_item",
+            text = "Чайник с трещиной, прошу вернуть деньги за товар",
+            claimed = new { phone = "+79990001122" },
             attachments = new[] { new { name = "p.jpg", content_type = "image/jpeg", size = 10 } },
         });
         Assert.Equal("data_mismatch", mismatch.Str("reasons.0.code"));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Otklik.Application.Appeals;
 using Otklik.Application.Directory;
 using Otklik.Application.Load;
@@ -10,7 +11,6 @@ using Otklik.Data;
 using Otklik.Server.Auth;
 using Otklik.Server.Contracts;
 using Otklik.Server.Problems;
-using Microsoft.EntityFrameworkCore;
 
 namespace Otklik.Server.Endpoints;
 
