@@ -60,6 +60,11 @@ public static class ApplicationServiceCollectionExtensions
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
         await db.Database.MigrateAsync(ct);
+        if (db.IsEmbedded)
+        {
+            // Persistent for the database file: readers never wait for the writer.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
     }
 
     public static TimeZoneInfo? TryFindZone(string id)

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Otklik.Application;
 
 /// <summary>
-/// Per-connection SQLite settings. WAL lets readers run beside the writer; synchronous=NORMAL in WAL
+/// Per-connection SQLite settings (WAL itself is persistent and set once when the store is migrated). WAL lets readers run beside the writer; synchronous=NORMAL in WAL
 /// mode keeps every committed transaction across a process kill (only an OS crash could lose the last).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
@@ -20,7 +20,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
         command.ExecuteNonQuery();
     }
 }

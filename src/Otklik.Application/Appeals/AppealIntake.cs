@@ -26,6 +26,7 @@ public sealed partial class AppealIntake(
     AdmissionGate gate,
     TicketFactory tickets,
     StoreWriteGate writeGate,
+    Load.LoadMonitor load,
     TimeProvider time,
     OtklikMetrics metrics,
     ILogger<AppealIntake> logger)
@@ -47,7 +48,7 @@ public sealed partial class AppealIntake(
         }
         for (var attempt = 1; ; attempt++)
         {
-            using var entered = await writeGate.EnterAsync(db, who.RequesterKey, ct);
+            using var entered = await writeGate.EnterRequesterAsync(who.RequesterKey, ct);
             try
             {
                 if (await FindExistingAsync(submission, ct) is { } raced)
@@ -79,80 +80,109 @@ public sealed partial class AppealIntake(
         var request = submission.Request;
         var type = policy.FindProblemType(request.ProblemType) ?? policy.FindProblemType("other")!;
         var text = NormalizedText.From(request.Text);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // PostgreSQL: the transaction starts before the reads, under the requester's advisory lock, so
+        // nodes see each other. SQLite: reads run outside the single writer; the requester lock held by
+        // the caller keeps one requester's appeals in order, and the write transaction is kept short.
+        IDisposable? writer = null;
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? tx = null;
         if (!db.IsEmbedded)
         {
+            tx = await db.Database.BeginTransactionAsync(ct);
             var key = (long)RequesterLocks.StableHash(who.RequesterKey);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
         }
-        var now = time.GetUtcNow();
-        var context = await loader.LoadAsync(db, who, request, type, policy, text, now, ct);
-        var result = gate.Evaluate(context);
-        var appealId = Ids.New("ap", now);
-
-        Ticket? ticket = null;
-        DateTimeOffset? eta = null;
-        var thresholds = context.Thresholds;
-        switch (result.Outcome)
+        try
         {
-            case Outcome.Accepted:
-                ticket = tickets.Open(Opening(request, context, result.Priority, text, appealId, result.FollowUpOf?.TicketId), policy);
-                db.Tickets.Add(ticket);
-                await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
-                break;
-            case Outcome.Merged:
-                ticket = result.Decision!.Value.Ticket!;
-                ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
-                break;
-            case Outcome.Reopened:
-                ticket = result.Decision!.Value.Ticket!;
-                ticket.Reopen(now, tickets.ReopenDue(now, policy));
-                ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
-                break;
-            case Outcome.Deferred:
-                eta = EstimateAdmission(context, result.Priority, now);
-                await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
-                break;
-            case Outcome.Rejected when result.Decision!.Value.Reason == ReasonCode.SpamSuspected && who.Account is { } flagged:
-                flagged.FlaggedForReview = true;
-                break;
+            var now = time.GetUtcNow();
+            var context = await loader.LoadAsync(db, who, request, type, policy, text, now, ct);
+            var result = gate.Evaluate(context);
+            if (db.IsEmbedded)
+            {
+                writer = await writeGate.EnterWriterAsync(db, ct);
+                tx = await db.Database.BeginTransactionAsync(ct);
+            }
+            var appealId = Ids.New("ap", now);
+
+            Ticket? ticket = null;
+            DateTimeOffset? eta = null;
+            var thresholds = context.Thresholds;
+            switch (result.Outcome)
+            {
+                case Outcome.Accepted:
+                    ticket = tickets.Open(Opening(request, context, result.Priority, text, appealId, result.FollowUpOf?.TicketId), policy);
+                    db.Tickets.Add(ticket);
+                    await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
+                    break;
+                case Outcome.Merged:
+                    ticket = result.Decision!.Value.Ticket!;
+                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
+                    break;
+                case Outcome.Reopened:
+                    ticket = result.Decision!.Value.Ticket!;
+                    ticket.Reopen(now, tickets.ReopenDue(now, policy));
+                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
+                    break;
+                case Outcome.Deferred:
+                    eta = EstimateAdmission(context, result.Priority, now);
+                    await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
+                    break;
+                case Outcome.Rejected when result.Decision!.Value.Reason == ReasonCode.SpamSuspected && who.Account is { } flagged:
+                    flagged.FlaggedForReview = true;
+                    break;
+            }
+            await db.SaveChangesAsync(ct);
+
+            var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, eta);
+            var appeal = new Appeal
+            {
+                AppealId = appealId,
+                ClientName = submission.ClientName,
+                IdempotencyKey = submission.IdempotencyKey,
+                RequestHash = submission.RequestHash,
+                Channel = request.Channel,
+                RequesterKey = context.RequesterKey,
+                AccountId = who.Account?.AccountId,
+                Role = request.Role,
+                OrderNumber = context.OrderNumber,
+                ProblemType = type.Code,
+                Demand = request.Demand,
+                Text = request.Text,
+                TextStems = text.StemsJoined.Length > Ticket.MaxStemsLength ? text.StemsJoined[..Ticket.MaxStemsLength] : text.StemsJoined,
+                TextFingerprint = unchecked((long)text.Fingerprint),
+                AttachmentsJson = JsonSerializer.Serialize(request.Attachments, OtklikJson.Options),
+                ClaimedJson = JsonSerializer.Serialize(request.Claimed, OtklikJson.Options),
+                RequestJson = submission.RequestJson,
+                ReceivedAt = request.ReceivedAt,
+                CreatedAt = now,
+                Outcome = decision.Outcome,
+                Priority = decision.Priority,
+                PolicyVersion = policy.Version,
+                DecidedBy = decision.DecidedBy,
+                DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
+                TicketId = ticket?.TicketId,
+                AwaitingAdmission = decision.Outcome == Outcome.Deferred,
+            };
+            db.Appeals.Add(appeal);
+            await db.SaveChangesAsync(ct);
+            await tx!.CommitAsync(ct);
+            if (result.Outcome == Outcome.Accepted)
+            {
+                load.TicketOpened();
+            }
+            else if (result.Outcome == Outcome.Reopened)
+            {
+                load.Invalidate();
+            }
+            return (appeal, decision);
         }
-        await db.SaveChangesAsync(ct);
-
-        var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, eta);
-        var appeal = new Appeal
+        finally
         {
-            AppealId = appealId,
-            ClientName = submission.ClientName,
-            IdempotencyKey = submission.IdempotencyKey,
-            RequestHash = submission.RequestHash,
-            Channel = request.Channel,
-            RequesterKey = context.RequesterKey,
-            AccountId = who.Account?.AccountId,
-            Role = request.Role,
-            OrderNumber = context.OrderNumber,
-            ProblemType = type.Code,
-            Demand = request.Demand,
-            Text = request.Text,
-            TextStems = text.StemsJoined.Length > Ticket.MaxStemsLength ? text.StemsJoined[..Ticket.MaxStemsLength] : text.StemsJoined,
-            TextFingerprint = unchecked((long)text.Fingerprint),
-            AttachmentsJson = JsonSerializer.Serialize(request.Attachments, OtklikJson.Options),
-            ClaimedJson = JsonSerializer.Serialize(request.Claimed, OtklikJson.Options),
-            RequestJson = submission.RequestJson,
-            ReceivedAt = request.ReceivedAt,
-            CreatedAt = now,
-            Outcome = decision.Outcome,
-            Priority = decision.Priority,
-            PolicyVersion = policy.Version,
-            DecidedBy = decision.DecidedBy,
-            DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
-            TicketId = ticket?.TicketId,
-            AwaitingAdmission = decision.Outcome == Outcome.Deferred,
-        };
-        db.Appeals.Add(appeal);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return (appeal, decision);
+            if (tx is not null)
+            {
+                await tx.DisposeAsync();
+            }
+            writer?.Dispose();
+        }
     }
 
     internal static TicketFactory.Opening Opening(AppealRequest request, GateContext context, PriorityClass priority, NormalizedText text, string appealId, string? followUpOf) =>

@@ -37,7 +37,8 @@ public sealed partial class AppealReview(
         {
             return OverrideStatus.NotFound;
         }
-        using var entered = await writeGate.EnterAsync(db, probe.RequesterKey, ct);
+        using var entered = await writeGate.EnterRequesterAsync(probe.RequesterKey, ct);
+        using var writer = await writeGate.EnterWriterAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var appeal = await db.Appeals.FirstAsync(a => a.AppealId == appealId, ct);
         var held = appeal.Outcome.IsHeld() || appeal.AwaitingAdmission;
@@ -56,6 +57,7 @@ public sealed partial class AppealReview(
         appeal.Override(ticket.TicketId, agent, reason, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        load.TicketOpened();
         metrics.Overridden(appeal.DecidedBy);
         return OverrideStatus.Done;
     }
@@ -79,7 +81,8 @@ public sealed partial class AppealReview(
             {
                 break; // classes are admitted in order: if the most urgent waits, so do the rest
             }
-            using (await writeGate.EnterAsync(db, next.RequesterKey, ct))
+            using (await writeGate.EnterRequesterAsync(next.RequesterKey, ct))
+            using (await writeGate.EnterWriterAsync(db, ct))
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var appeal = await db.Appeals.FirstAsync(a => a.AppealId == next.AppealId, ct);
@@ -94,6 +97,7 @@ public sealed partial class AppealReview(
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 db.ChangeTracker.Clear();
+                load.TicketOpened();
                 admitted++;
                 LogAdmitted(appeal.AppealId, ticket.TicketId);
             }

@@ -3,32 +3,37 @@ using Otklik.Data;
 namespace Otklik.Application.Appeals;
 
 /// <summary>
-/// Who may write now. SQLite has one writer: queueing writers here, FIFO, beats SQLite's
-/// sleep-and-retry busy handler. On PostgreSQL writers of different requesters run in parallel and
-/// only the same requester is serialised (in process here, across nodes by an advisory lock).
+/// Two locks for the intake. The requester lock (striped, in process) serialises one requester's
+/// appeals so that two sent at the same moment see each other — one ticket, not two; across nodes a
+/// PostgreSQL advisory lock does the same. The writer lock queues SQLite's single writer here, FIFO,
+/// which beats SQLite's sleep-and-retry busy handler; reads and gate decisions run outside it.
 /// </summary>
 public sealed class StoreWriteGate
 {
-    private readonly SemaphoreSlim _embedded = new(1, 1);
+    private static readonly IDisposable s_none = new Release(null);
+    private readonly SemaphoreSlim _embeddedWriter = new(1, 1);
     private readonly RequesterLocks _requesters = new();
 
-    public async ValueTask<IDisposable> EnterAsync(OtklikDbContext db, string requesterKey, CancellationToken ct)
+    public async ValueTask<IDisposable> EnterRequesterAsync(string requesterKey, CancellationToken ct) =>
+        await _requesters.AcquireAsync(requesterKey, ct).ConfigureAwait(false);
+
+    public async ValueTask<IDisposable> EnterWriterAsync(OtklikDbContext db, CancellationToken ct)
     {
-        if (db.IsEmbedded)
+        if (!db.IsEmbedded)
         {
-            await _embedded.WaitAsync(ct).ConfigureAwait(false);
-            return new Release(_embedded);
+            return s_none;
         }
-        return await _requesters.AcquireAsync(requesterKey, ct).ConfigureAwait(false);
+        await _embeddedWriter.WaitAsync(ct).ConfigureAwait(false);
+        return new Release(_embeddedWriter);
     }
 
-    private sealed class Release(SemaphoreSlim semaphore) : IDisposable
+    private sealed class Release(SemaphoreSlim? semaphore) : IDisposable
     {
         private int _done;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
+            if (semaphore is not null && Interlocked.Exchange(ref _done, 1) == 0)
             {
                 semaphore.Release();
             }

@@ -25,7 +25,7 @@ public sealed class DemoMarketplace(OtklikDbContext db, TimeProvider time)
     public sealed record Summary(int Accounts, int Orders, int Identities);
 
     /// <summary>Fills an empty store; a store with any account is left alone.</summary>
-    public async Task<Summary?> SeedIfEmptyAsync(CancellationToken ct)
+    public async Task<Summary?> SeedIfEmptyAsync(CancellationToken ct, int buyers = Buyers, int sellers = Sellers)
     {
         if (await db.Requesters.AnyAsync(ct))
         {
@@ -39,10 +39,10 @@ public sealed class DemoMarketplace(OtklikDbContext db, TimeProvider time)
 
         AddShowcase(now, accounts, orders, identities);
 
-        for (var i = 0; i < Buyers + Sellers; i++)
+        for (var i = 0; i < buyers + sellers; i++)
         {
-            var seller = i >= Buyers;
-            var id = seller ? $"s-{3000 + i - Buyers}" : $"a-{2000 + i}";
+            var seller = i >= buyers;
+            var id = seller ? $"s-{3000 + i - buyers}" : $"a-{2000 + i}";
             var female = rnd.Next(2) == 0;
             var name = female ? $"{Pick(rnd, s_femaleFirst)} {Pick(rnd, s_surnames)}а" : $"{Pick(rnd, s_maleFirst)} {Pick(rnd, s_surnames)}";
             if (seller)

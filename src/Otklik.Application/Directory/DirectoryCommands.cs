@@ -6,7 +6,7 @@ using Otklik.Data;
 namespace Otklik.Application.Directory;
 
 /// <summary>The marketplace tells Otklik about its accounts, orders, identities and capacity.</summary>
-public sealed class DirectoryCommands(OtklikDbContext db, TimeProvider time)
+public sealed class DirectoryCommands(OtklikDbContext db, TimeProvider time, Load.LoadMonitor load)
 {
     public sealed record AccountData(RequesterRole Role, DateTimeOffset CreatedAt, DateTimeOffset? LastActiveAt, string? Name, string? Phone, bool PhoneVerified, string? Email, bool EmailVerified, bool Blocked);
 
@@ -93,5 +93,6 @@ public sealed class DirectoryCommands(OtklikDbContext db, TimeProvider time)
         report.AvgHandleMinutes = avgHandleMinutes;
         report.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        load.Invalidate();
     }
 }

@@ -7,15 +7,55 @@ using Otklik.Data;
 
 namespace Otklik.Application.Load;
 
-/// <summary>Derives the load level from the open backlog and the last capacity report.</summary>
-public sealed class LoadMonitor(IOptions<DeskOptions> options)
+/// <summary>
+/// Derives the load level from the open backlog and the last capacity report. Counting open tickets
+/// grows with the backlog, so the count is kept in memory: tickets this node opens add to it, any
+/// other change (status, capacity) drops it, and it is recounted at least once a second so that
+/// the other nodes' work is seen too.
+/// </summary>
+public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time)
 {
+    private static readonly TimeSpan s_recount = TimeSpan.FromSeconds(1);
+    private readonly Lock _gate = new();
+    private Cached? _cached;
+
+    private sealed record Cached(int OpenTickets, int AgentsOnline, double AvgHandleMinutes, long At);
+
     public async Task<LoadSnapshot> CurrentAsync(OtklikDbContext db, GatePolicy policy, CancellationToken ct)
     {
-        var capacity = await db.Capacity.AsNoTracking().FirstOrDefaultAsync(c => c.Id == CapacityReport.SingletonId, ct);
-        var open = await db.Tickets.CountAsync(t => t.Status == TicketStatus.Open, ct);
-        var agents = capacity?.AgentsOnline ?? options.Value.DefaultAgentsOnline;
-        var handle = capacity?.AvgHandleMinutes ?? options.Value.DefaultAvgHandleMinutes;
-        return LoadSnapshot.From(policy.LoadLevels, open, agents, handle);
+        var cached = _cached;
+        if (cached is null || time.GetElapsedTime(cached.At) > s_recount)
+        {
+            var started = time.GetTimestamp();
+            var capacity = await db.Capacity.AsNoTracking().FirstOrDefaultAsync(c => c.Id == CapacityReport.SingletonId, ct);
+            var open = await db.Tickets.CountAsync(t => t.Status == TicketStatus.Open, ct);
+            cached = new Cached(open, capacity?.AgentsOnline ?? options.Value.DefaultAgentsOnline, capacity?.AvgHandleMinutes ?? options.Value.DefaultAvgHandleMinutes, started);
+            lock (_gate)
+            {
+                _cached = cached;
+            }
+        }
+        return LoadSnapshot.From(policy.LoadLevels, cached.OpenTickets, cached.AgentsOnline, cached.AvgHandleMinutes);
+    }
+
+    /// <summary>This node opened a ticket (committed).</summary>
+    public void TicketOpened()
+    {
+        lock (_gate)
+        {
+            if (_cached is { } c)
+            {
+                _cached = c with { OpenTickets = c.OpenTickets + 1 };
+            }
+        }
+    }
+
+    /// <summary>Something else changed the backlog or the capacity: count again next time.</summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _cached = null;
+        }
     }
 }

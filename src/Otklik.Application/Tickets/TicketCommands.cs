@@ -6,7 +6,7 @@ using Otklik.Data;
 namespace Otklik.Application.Tickets;
 
 /// <summary>What agents do to a ticket: reply, note, change status.</summary>
-public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvider time)
+public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvider time, Load.LoadMonitor load)
 {
     public async Task<Ticket?> AddMessageAsync(string ticketId, string text, bool isInternal, string agent, CancellationToken ct)
     {
@@ -29,6 +29,7 @@ public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvi
         }
         ticket.ChangeStatus(status, time.GetUtcNow(), clock.WholeBusinessDaysBetween, clock.ShiftByBusinessDays);
         await db.SaveChangesAsync(ct);
+        load.Invalidate();
         return ticket;
     }
 

@@ -127,26 +127,34 @@ public sealed class NormalizedText
         {
             return 0;
         }
-        var other = storedStems.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // Walks the stored stems as spans: this runs for every past ticket of the requester, so no splitting.
+        var span = storedStems.AsSpan();
         var common = 0;
-        foreach (var s in other)
+        var count = 0;
+        foreach (var range in span.Split(' '))
         {
-            if (BinarySearch(s))
+            var stem = span[range];
+            if (stem.IsEmpty)
+            {
+                continue;
+            }
+            count++;
+            if (Contains(stem))
             {
                 common++;
             }
         }
-        var union = Stems.Count + other.Length - common;
+        var union = Stems.Count + count - common;
         return union == 0 ? 0 : (double)common / union;
     }
 
-    private bool BinarySearch(string stem)
+    private bool Contains(ReadOnlySpan<char> stem)
     {
         int lo = 0, hi = Stems.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var cmp = string.CompareOrdinal(Stems[mid], stem);
+            var cmp = Stems[mid].AsSpan().SequenceCompareTo(stem);
             if (cmp == 0)
             {
                 return true;

@@ -106,7 +106,10 @@ public static class OtklikServerExtensions
         {
             await using (var scope = app.Services.CreateAsyncScope())
             {
-                var seeded = await scope.ServiceProvider.GetRequiredService<DemoMarketplace>().SeedIfEmptyAsync(app.Lifetime.ApplicationStopping);
+                var seeded = await scope.ServiceProvider.GetRequiredService<DemoMarketplace>().SeedIfEmptyAsync(
+                    app.Lifetime.ApplicationStopping,
+                    app.Configuration.GetValue("Demo:Buyers", DemoMarketplace.Buyers),
+                    app.Configuration.GetValue("Demo:Sellers", DemoMarketplace.Sellers));
                 if (seeded is not null)
                 {
                     app.Logger.LogInformation("Demo marketplace loaded: {Accounts} accounts, {Orders} orders, {Identities} identities", seeded.Accounts, seeded.Orders, seeded.Identities);

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Otklik.Benchmarks.GateBenchmarks).Assembly).Run(args);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# HTTP load benchmark: appeals per second through Otklik on the SQLite default, and — in the same
+# run, same machine, same wrk settings — through a bare endpoint that parses the body and inserts
+# one row into SQLite. Prints both and their ratio. Everything runs on 127.0.0.1 and stops itself.
+#   bench/load/run.sh                 # 64 connections, 15 s each
+#   CONNECTIONS=16 DURATION=30s bench/load/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+ACCOUNTS=${ACCOUNTS:-20000}
+KEY=bench-integration-key-0001
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+dotnet build src/Otklik.Server -c Release -v q -nologo >/dev/null
+dotnet build bench/Otklik.BareInsert -c Release -v q -nologo >/dev/null
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 1 120); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "server at $1 did not start" >&2; return 1; }
+
+# Otklik, embedded default, demo marketplace with $ACCOUNTS buyers, capacity high so the load rule stays quiet.
+Auth__ApiKeys__0__Name=bench Auth__ApiKeys__0__Key=$KEY Auth__ApiKeys__0__Role=integration \
+Auth__ApiKeys__1__Name=bench-sup Auth__ApiKeys__1__Key=bench-supervisor-key-001 Auth__ApiKeys__1__Role=supervisor \
+Limits__ClientRequestsPerSecond=10000000 Logging__LogLevel__Default=Warning Demo__Buyers=$ACCOUNTS \
+  dotnet src/Otklik.Server/bin/Release/net10.0/Otklik.Server.dll --demo --data-dir "$work/otklik" --urls http://127.0.0.1:5091 >"$work/otklik.log" 2>&1 &
+pids+=($!)
+wait_for http://127.0.0.1:5091/health/ready
+curl -sf -X PUT http://127.0.0.1:5091/api/v1/capacity -H "Authorization: Bearer bench-supervisor-key-001" -H 'Content-Type: application/json' -d '{"agents_online":100000,"avg_handle_minutes":10}' >/dev/null
+
+dotnet bench/Otklik.BareInsert/bin/Release/net10.0/Otklik.BareInsert.dll --data-dir "$work" --urls http://127.0.0.1:5092 >"$work/bare.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:5092/ && break; sleep 0.5; done
+
+run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
+# Warm both (JIT, connection pools, SQLite page cache), then measure.
+DURATION=3s run http://127.0.0.1:5092 >/dev/null
+DURATION=3s run http://127.0.0.1:5091 >/dev/null
+bare=$(run http://127.0.0.1:5092)
+otklik=$(run http://127.0.0.1:5091)
+outcomes=$(sqlite3 "$work/otklik/otklik.db" "select Outcome, count(*) from appeals group by Outcome order by 2 desc;" 2>/dev/null | tr '\n' ' ' || true)
+
+rps() { sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$1"; }
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%dT%H:%MZ); wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+echo "bare insert : $bare"
+echo "otklik      : $otklik"
+echo "ratio       : $(awk -v a="$(rps "$otklik")" -v b="$(rps "$bare")" 'BEGIN { printf "%.1f %%", 100 * a / b }') of the bare endpoint"
+echo "outcomes    : $outcomes"
