@@ -40,11 +40,27 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>
+    /// Set OTKLIK_TEST_POSTGRES to an admin connection string (a role that may create databases) and
+    /// every desk gets its own fresh PostgreSQL database instead of SQLite.
+    /// </summary>
+    public static string? PostgresAdmin => Environment.GetEnvironmentVariable("OTKLIK_TEST_POSTGRES") is { Length: > 0 } cs ? cs : null;
+
+    public string? PostgresConnectionString { get; private set; }
+
     public FakeTimeProvider Time { get; } = new(Start);
+
+    /// <summary>Extra configuration for this desk; set before the first client is created.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("data-dir", DataDirectory);
+        if (PostgresAdmin is { } admin)
+        {
+            PostgresConnectionString ??= CreateDatabase(admin, DataDirectory);
+            builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString);
+        }
         builder.UseSetting("Auth:ApiKeys:0:Name", "tests-integration");
         builder.UseSetting("Auth:ApiKeys:0:Key", IntegrationKey);
         builder.UseSetting("Auth:ApiKeys:0:Role", "integration");
@@ -55,6 +71,10 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:ApiKeys:2:Key", SupervisorKey);
         builder.UseSetting("Auth:ApiKeys:2:Role", "supervisor");
         builder.UseSetting("Desk:AdmissionIntervalSeconds", "3600");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
@@ -70,6 +90,23 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
     public HttpClient Agent() => As(AgentKey);
 
     public HttpClient Supervisor() => As(SupervisorKey);
+
+    /// <summary>One database per data directory, so a restart (same directory) finds its data again.</summary>
+    private static string CreateDatabase(string admin, string dataDirectory)
+    {
+        var name = "otklik_t_" + Path.GetFileName(dataDirectory).ToLowerInvariant();
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true };
+        using var connection = new Npgsql.NpgsqlConnection(admin);
+        connection.Open();
+        using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection);
+        exists.Parameters.AddWithValue("n", name);
+        if (exists.ExecuteScalar() is null)
+        {
+            using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            create.ExecuteNonQuery();
+        }
+        return target.ConnectionString;
+    }
 
     protected override void Dispose(bool disposing)
     {
