@@ -35,8 +35,7 @@ public static class ApplicationServiceCollectionExtensions
             services.AddDbContext<SqliteOtklikDbContext>(o => o.UseSqlite($"Data Source={path};Default Timeout=30").AddInterceptors(new SqlitePragmas()));
             services.AddScoped<OtklikDbContext>(sp => sp.GetRequiredService<SqliteOtklikDbContext>());
         }
-        services.AddSingleton(BusinessCalendar.LoadDefault());
-        services.AddSingleton(sp => new SlaClock(sp.GetRequiredService<BusinessCalendar>(), TryFindZone(sp.GetRequiredService<IOptions<DeskOptions>>().Value.TimeZone)!));
+        services.AddSingleton(sp => new SlaClock(BusinessCalendar.LoadDefault(), TryFindZone(sp.GetRequiredService<IOptions<DeskOptions>>().Value.TimeZone)!));
         services.AddSingleton<PolicyProvider>();
         services.AddSingleton(AdmissionGate.CreateDefault());
         services.AddSingleton<StoreWriteGate>();
@@ -51,6 +50,9 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<TicketQueries>();
         services.AddScoped<DirectoryCommands>();
         services.AddScoped<DemoMarketplace>();
+        services.AddScoped<Calendar.CalendarService>();
+        services.AddScoped<Sla.SlaSweeper>();
+        services.AddScoped<Documents.ClaimDocumentBuilder>();
         return services;
     }
 
@@ -65,6 +67,7 @@ public static class ApplicationServiceCollectionExtensions
             // Persistent for the database file: readers never wait for the writer.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        await scope.ServiceProvider.GetRequiredService<Calendar.CalendarService>().LoadStoredYearsAsync(ct);
     }
 
     public static TimeZoneInfo? TryFindZone(string id)

@@ -23,6 +23,10 @@ public sealed class DeskOptions
     [Range(1, 3600)]
     public int AdmissionIntervalSeconds { get; set; } = 5;
 
+    /// <summary>How often the escalation ladder is checked, seconds. Default 30.</summary>
+    [Range(1, 3600)]
+    public int SlaSweepSeconds { get; set; } = 30;
+
     /// <summary>Optional policy file; when absent the built-in default policy is used. Reloaded on change.</summary>
     public string? PolicyPath { get; set; }
 }

@@ -15,6 +15,8 @@ public abstract class OtklikDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Appeal> Appeals => Set<Appeal>();
     public DbSet<Ticket> Tickets => Set<Ticket>();
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
+    public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
+    public DbSet<CalendarYearRecord> CalendarYears => Set<CalendarYearRecord>();
     public DbSet<RateBucket> RateBuckets => Set<RateBucket>();
     public DbSet<CapacityReport> Capacity => Set<CapacityReport>();
 

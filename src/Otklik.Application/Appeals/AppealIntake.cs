@@ -187,7 +187,8 @@ public sealed partial class AppealIntake(
 
     internal static TicketFactory.Opening Opening(AppealRequest request, GateContext context, PriorityClass priority, NormalizedText text, string appealId, string? followUpOf) =>
         new(context.Account?.AccountId, context.RequesterKey, request.Role, context.OrderNumber, context.ProblemType.Code, request.Demand,
-            request.Channel, priority, request.ReceivedAt, request.Text, text.StemsJoined, appealId, followUpOf);
+            request.Channel, priority, request.ReceivedAt, request.Text, text.StemsJoined, appealId, followUpOf,
+            context.Order is { } order && order.AccountId == context.Account?.AccountId ? order.PriceRub : null);
 
     /// <summary>
     /// When the backlog would fall below the class's threshold at the current capacity, assuming no

@@ -47,7 +47,7 @@ public sealed partial class AppealReview(
             return OverrideStatus.NotHeld;
         }
         var now = time.GetUtcNow();
-        var ticket = OpenFor(appeal);
+        var ticket = await OpenForAsync(appeal, ct);
         ticket.AddSystemNote($"Override by {agent}: {reason}", now);
         db.Tickets.Add(ticket);
         if (appeal.AwaitingAdmission)
@@ -91,7 +91,7 @@ public sealed partial class AppealReview(
                     continue;
                 }
                 var now = time.GetUtcNow();
-                var ticket = OpenFor(appeal);
+                var ticket = await OpenForAsync(appeal, ct);
                 db.Tickets.Add(ticket);
                 appeal.Admit(ticket.TicketId, now);
                 await db.SaveChangesAsync(ct);
@@ -105,12 +105,15 @@ public sealed partial class AppealReview(
         return admitted;
     }
 
-    private Ticket OpenFor(Appeal appeal)
+    private async Task<Ticket> OpenForAsync(Appeal appeal, CancellationToken ct)
     {
         var policy = policies.Current;
+        var price = appeal.OrderNumber is null || appeal.AccountId is null
+            ? null
+            : await db.Orders.Where(o => o.Number == appeal.OrderNumber && o.AccountId == appeal.AccountId).Select(o => (decimal?)o.PriceRub).FirstOrDefaultAsync(ct);
         return tickets.Open(new TicketFactory.Opening(
             appeal.AccountId, appeal.RequesterKey, appeal.Role, appeal.OrderNumber, appeal.ProblemType, appeal.Demand, appeal.Channel,
-            appeal.Priority, appeal.ReceivedAt, appeal.Text, appeal.TextStems, appeal.AppealId, null), policy);
+            appeal.Priority, appeal.ReceivedAt, appeal.Text, appeal.TextStems, appeal.AppealId, null, price), policy);
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Deferred appeal {AppealId} admitted as ticket {TicketId}")]

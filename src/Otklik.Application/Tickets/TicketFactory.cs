@@ -10,17 +10,21 @@ public sealed class TicketFactory(SlaClock clock, TimeProvider time)
 {
     public sealed record Opening(
         string? AccountId, string RequesterKey, Core.Requesters.RequesterRole Role, string? OrderNumber, string ProblemType,
-        Demand? Demand, Channel Channel, PriorityClass Priority, DateTimeOffset ReceivedAt, string Text, string TextStems, string? AppealId, string? FollowUpOf);
+        Demand? Demand, Channel Channel, PriorityClass Priority, DateTimeOffset ReceivedAt, string Text, string TextStems, string? AppealId, string? FollowUpOf,
+        decimal? PriceRub);
 
     public Ticket Open(Opening o, GatePolicy policy)
     {
         var type = policy.FindProblemType(o.ProblemType) ?? policy.FindProblemType("other")!;
         var now = time.GetUtcNow();
         DateTimeOffset? legal = null;
-        if (o.Demand is { } demand && type.LegalBasis is not null && policy.FindLegalTerm(demand, type.Code) is { } term)
+        LegalTerm? term = null;
+        if (o.Demand is { } demand && type.LegalBasis is not null && policy.FindLegalTerm(demand, type.Code) is { } found)
         {
-            legal = clock.LegalDeadline(o.ReceivedAt, term.Days);
+            term = found;
+            legal = clock.LegalDeadline(o.ReceivedAt, found.Days);
         }
+        var firstResponseDue = clock.DueAfterBusinessDays(o.ReceivedAt, type.FirstResponseDays);
         var ticket = new Ticket
         {
             TicketId = Ids.New("t", now),
@@ -37,10 +41,13 @@ public sealed class TicketFactory(SlaClock clock, TimeProvider time)
             UpdatedAt = now,
             FollowUpOf = o.FollowUpOf,
             TextStems = Truncate(o.TextStems, Ticket.MaxStemsLength),
-            FirstResponseDue = clock.DueAfterBusinessDays(o.ReceivedAt, type.FirstResponseDays),
+            LegalArticle = term?.Article,
+            PenaltyPercentPerDay = term?.PenaltyPercentPerDay ?? 0,
+            PriceRub = o.PriceRub,
             ResolutionDue = clock.DueAfterBusinessDays(o.ReceivedAt, policy.ResolutionDaysFor(type, o.Priority)),
             LegalDeadline = legal,
         };
+        ticket.SetFirstResponseDue(o.ReceivedAt, firstResponseDue);
         ticket.AddCustomerMessage(o.Channel, o.Text, o.ReceivedAt > now ? now : o.ReceivedAt, o.AppealId);
         ticket.UpdatedAt = now;
         return ticket;

@@ -8,7 +8,22 @@ namespace Otklik.Application.Tickets;
 public sealed class TicketQueries(OtklikDbContext db)
 {
     public Task<Ticket?> GetAsync(string ticketId, CancellationToken ct) =>
-        db.Tickets.AsNoTracking().Include(t => t.Messages.OrderBy(m => m.At).ThenBy(m => m.Id)).FirstOrDefaultAsync(t => t.TicketId == ticketId, ct);
+        db.Tickets.AsNoTracking().Include(t => t.Messages).Include(t => t.Events).AsSplitQuery().FirstOrDefaultAsync(t => t.TicketId == ticketId, ct);
+
+    /// <summary>
+    /// Tickets whose clocks need a look: first response 80 % used or breached and still unanswered,
+    /// resolution overdue, or a legal deadline within two days — most urgent first.
+    /// </summary>
+    public Task<List<Ticket>> AtRiskAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    {
+        var legalHorizon = now + Core.Sla.EscalationLadder.LegalLead;
+        return db.Tickets.AsNoTracking()
+            .Where(t => (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending) && (
+                (t.FirstRespondedAt == null && (t.FirstResponseWarnAt <= now || t.FirstResponseBreaches > 0))
+                || t.ResolutionDue < now
+                || (t.LegalDeadline != null && t.LegalDeadline <= legalHorizon)))
+            .OrderBy(t => t.FirstResponseDue).Take(limit).ToListAsync(ct);
+    }
 
     public async Task<(List<Ticket> Items, long? Next)> ListAsync(Queue? queue, TicketStatus? status, string? accountId, long? before, int limit, CancellationToken ct)
     {

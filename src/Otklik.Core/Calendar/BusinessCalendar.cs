@@ -111,18 +111,26 @@ public sealed class BusinessCalendar
             {
                 throw new FormatException($"Calendar year '{yearProp.Name}' is not a year.");
             }
-            var y = yearProp.Value;
-            var entry = new CalendarYear(
-                year,
-                y.TryGetProperty("decree", out var decree) ? decree.GetString() ?? "" : "",
-                ReadDates(y, "weekday_days_off", year),
-                ReadDates(y, "weekend_working_days", year),
-                ReadDates(y, "shortened_days", year),
-                y.GetProperty("working_days").GetInt32());
-            years.Add(entry);
+            years.Add(ParseYear(year, yearProp.Value));
         }
-        var calendar = new BusinessCalendar(years, tz);
-        foreach (var year in years)
+        return Create(years, tz);
+    }
+
+    /// <summary>One year's decree facts: weekday_days_off, weekend_working_days, shortened_days, working_days.</summary>
+    public static CalendarYear ParseYear(int year, JsonElement y) => new(
+        year,
+        y.TryGetProperty("decree", out var decree) ? decree.GetString() ?? "" : "",
+        ReadDates(y, "weekday_days_off", year),
+        ReadDates(y, "weekend_working_days", year),
+        ReadDates(y, "shortened_days", year),
+        y.TryGetProperty("working_days", out var wd) && wd.ValueKind == JsonValueKind.Number ? wd.GetInt32() : throw new FormatException($"Calendar {year}: working_days (the decree's total) is required."));
+
+    /// <summary>A calendar of consecutive years whose dates give each year's declared working-day total.</summary>
+    public static BusinessCalendar Create(IEnumerable<CalendarYear> years, string timeZoneId = "Europe/Moscow")
+    {
+        var list = years.ToList();
+        var calendar = new BusinessCalendar(list, timeZoneId);
+        foreach (var year in list)
         {
             var actual = calendar.WorkingDaysIn(year.Year);
             if (actual != year.WorkingDays)

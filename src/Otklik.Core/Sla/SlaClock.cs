@@ -8,7 +8,12 @@ namespace Otklik.Core.Sla;
 /// </summary>
 public sealed class SlaClock(BusinessCalendar calendar, TimeZoneInfo timeZone)
 {
-    public BusinessCalendar Calendar { get; } = calendar;
+    private volatile BusinessCalendar _calendar = calendar;
+
+    /// <summary>The production calendar in force; a supervisor may load the next year's decree.</summary>
+    public BusinessCalendar Calendar => _calendar;
+
+    public void UseCalendar(BusinessCalendar next) => _calendar = next;
 
     public TimeZoneInfo TimeZone { get; } = timeZone;
 

@@ -38,6 +38,28 @@ public sealed class Ticket
     public DateTimeOffset? PendingSince { get; private set; }
     public int PendingBusinessDays { get; private set; }
 
+    /// <summary>When 80 % of the first-response window is used (ladder step 1).</summary>
+    public DateTimeOffset FirstResponseWarnAt { get; set; }
+    public DateTimeOffset? WarnedAt { get; private set; }
+    public int FirstResponseBreaches { get; private set; }
+    public DateTimeOffset? FirstResponseBreachedAt { get; private set; }
+    public DateTimeOffset? LegalQueuedAt { get; private set; }
+
+    /// <summary>Set when the ticket is "systematically unanswered" (ladder step 4): claim documents are offered from then on.</summary>
+    public DateTimeOffset? ClaimOfferedAt { get; private set; }
+    public string? ClaimOfferReason { get; private set; }
+    public DateTimeOffset? LastAgentReplyAt { get; private set; }
+
+    /// <summary>Appeals that landed on this ticket (the first, merges, reopens).</summary>
+    public int AppealCount { get; set; } = 1;
+
+    /// <summary>The statutory article and penalty of the demand, and the order's price, fixed when the ticket opened.</summary>
+    public string? LegalArticle { get; set; }
+    public decimal PenaltyPercentPerDay { get; set; }
+    public decimal? PriceRub { get; set; }
+
+    public List<TicketEvent> Events { get; } = [];
+
     /// <summary>Optimistic concurrency: two nodes changing one ticket never both win.</summary>
     public long Version { get; set; }
 
@@ -50,8 +72,12 @@ public sealed class Ticket
     public bool RecentlySolved(DateTimeOffset now, TimeSpan window) =>
         Status == TicketStatus.Solved && SolvedAt is { } solved && now - solved <= window;
 
-    public void AddCustomerMessage(Channel channel, string text, DateTimeOffset at, string? appealId)
+    public void AddCustomerMessage(Channel channel, string text, DateTimeOffset at, string? appealId, bool merged = false)
     {
+        if (merged)
+        {
+            AppealCount++;
+        }
         Messages.Add(new TicketMessage { Author = MessageAuthor.Customer, Channel = channel, Text = text, At = at, AppealId = appealId });
         Touch(at);
     }
@@ -66,9 +92,10 @@ public sealed class Ticket
     public void AddAgentMessage(string text, bool isInternal, string? agentName, DateTimeOffset at)
     {
         Messages.Add(new TicketMessage { Author = MessageAuthor.Agent, Channel = Channel, Text = text, At = at, Internal = isInternal, AuthorName = agentName });
-        if (!isInternal && FirstRespondedAt is null)
+        if (!isInternal)
         {
-            FirstRespondedAt = at;
+            FirstRespondedAt ??= at;
+            LastAgentReplyAt = at;
         }
         Touch(at);
     }
@@ -82,9 +109,73 @@ public sealed class Ticket
         ClosedAt = null;
         Priority = Priority.Raise();
         Queue = Queue.Escalations;
-        FirstResponseDue = firstResponseDue;
+        SetFirstResponseDue(at, firstResponseDue);
         FirstRespondedAt = null;
+        AppealCount++;
+        Record(TicketEventKind.Reopened, at, $"reopen {ReopenCount}");
         Touch(at);
+    }
+
+    /// <summary>A new first-response target; the 80 % warning point moves with it.</summary>
+    public void SetFirstResponseDue(DateTimeOffset from, DateTimeOffset due)
+    {
+        FirstResponseDue = due;
+        FirstResponseWarnAt = from + (due - from) * 0.8;
+        WarnedAt = null;
+    }
+
+    public void Record(TicketEventKind kind, DateTimeOffset at, string? detail = null) =>
+        Events.Add(new TicketEvent { Kind = kind, At = at, Detail = detail });
+
+    /// <summary>Ladder step 1: 80 % of the first-response window used.</summary>
+    public void WarnFirstResponse(DateTimeOffset at)
+    {
+        WarnedAt = at;
+        Record(TicketEventKind.FirstResponseWarning, at, $"due {FirstResponseDue:O}");
+    }
+
+    /// <summary>Ladder step 2: first response breached — one class more urgent, to escalations, a new due time the customer is told.</summary>
+    public void BreachFirstResponse(DateTimeOffset at, DateTimeOffset newDue, string customerNotice)
+    {
+        FirstResponseBreaches++;
+        FirstResponseBreachedAt = at;
+        Record(TicketEventKind.FirstResponseBreached, at, $"was due {FirstResponseDue:O}; new due {newDue:O}");
+        Priority = Priority.Raise();
+        Queue = Queue.Escalations;
+        SetFirstResponseDue(at, newDue);
+        Messages.Add(new TicketMessage { Author = MessageAuthor.System, Channel = Channel, Text = customerNotice, At = at });
+        Touch(at);
+    }
+
+    /// <summary>Ladder step 3: the legal deadline is near and the ticket is not solved.</summary>
+    public void QueueLegal(DateTimeOffset at)
+    {
+        LegalQueuedAt = at;
+        Queue = Queue.Legal;
+        Record(TicketEventKind.LegalQueue, at, $"legal deadline {LegalDeadline:O}");
+        Touch(at);
+    }
+
+    /// <summary>Ladder step 4: systematically unanswered — the customer gets the routes, claim documents among them.</summary>
+    public void OfferClaim(DateTimeOffset at, string reason, string customerNotice)
+    {
+        ClaimOfferedAt = at;
+        ClaimOfferReason = reason;
+        Record(TicketEventKind.SystematicallyUnanswered, at, reason);
+        Messages.Add(new TicketMessage { Author = MessageAuthor.System, Channel = Channel, Text = customerNotice, At = at });
+        Touch(at);
+    }
+
+    /// <summary>Penalty exposure once the legal deadline has passed: whole calendar days late × price × rate, until solved.</summary>
+    public decimal? PenaltyRub(Func<DateTimeOffset, DateOnly> localDate, DateTimeOffset now)
+    {
+        if (LegalDeadline is not { } deadline || PriceRub is not { } price || PenaltyPercentPerDay <= 0)
+        {
+            return null;
+        }
+        var until = Status is TicketStatus.Solved or TicketStatus.Closed ? (SolvedAt ?? ClosedAt ?? now) : now;
+        var days = localDate(until).DayNumber - localDate(deadline).DayNumber;
+        return days <= 0 ? 0 : decimal.Round(price * PenaltyPercentPerDay / 100m * days, 2);
     }
 
     /// <summary>
@@ -123,6 +214,7 @@ public sealed class Ticket
                 ClosedAt = null;
                 break;
         }
+        Record(TicketEventKind.StatusChanged, at, $"{Status} → {status}".ToLowerInvariant());
         Status = status;
         Touch(at);
     }

@@ -29,5 +29,14 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => t.AccountId);
         b.HasMany(t => t.Messages).WithOne().HasForeignKey(m => m.TicketSeq).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(t => t.Messages).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.HasMany(t => t.Events).WithOne().HasForeignKey(e => e.TicketSeq).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(t => t.Events).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.Property(t => t.ClaimOfferReason).HasMaxLength(64);
+        b.Property(t => t.LegalArticle).HasMaxLength(16);
+        b.Property(t => t.PenaltyPercentPerDay).HasPrecision(6, 3);
+        b.Property(t => t.PriceRub).HasPrecision(14, 2);
+        // The SLA sweeper's scans: active tickets by due time.
+        b.HasIndex(t => new { t.Status, t.FirstResponseDue });
+        b.HasIndex(t => new { t.Status, t.LegalDeadline });
     }
 }

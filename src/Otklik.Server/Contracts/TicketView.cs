@@ -18,10 +18,14 @@ public sealed record TicketView
     public string? FollowUpOf { get; init; }
     public required SlaView Sla { get; init; }
     public IReadOnlyList<MessageView>? Messages { get; init; }
+    public IReadOnlyList<TimelineEventView>? Events { get; init; }
 }
 
 public sealed record SlaView(
     DateTimeOffset FirstResponseDue, DateTimeOffset? FirstRespondedAt, DateTimeOffset ResolutionDue, DateTimeOffset? LegalDeadline,
-    bool Paused, IReadOnlyList<string> Breached);
+    bool Paused, IReadOnlyList<string> Breached, decimal? PenaltyRub, string? LegalArticle, int FirstResponseBreaches,
+    DateTimeOffset? WarnedAt, DateTimeOffset? ClaimOfferedAt, string? ClaimOfferReason, IReadOnlyDictionary<string, string>? Documents);
+
+public sealed record TimelineEventView(string Kind, DateTimeOffset At, string? Detail);
 
 public sealed record MessageView(string Author, string Channel, string Text, DateTimeOffset At, bool Internal, string? AppealId);

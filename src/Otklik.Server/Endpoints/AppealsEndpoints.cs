@@ -33,7 +33,7 @@ public static class AppealsEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAppealAsync(HttpRequest request, ClaimsPrincipal user, AppealIntake intake, PolicyProvider policies, BusinessCalendar calendar, TimeProvider time, Views views, CancellationToken ct)
+    private static async Task<IResult> SubmitAppealAsync(HttpRequest request, ClaimsPrincipal user, AppealIntake intake, PolicyProvider policies, Core.Sla.SlaClock clock, TimeProvider time, Views views, CancellationToken ct)
     {
         var key = request.Headers["Idempotency-Key"].ToString();
         if (string.IsNullOrWhiteSpace(key) || key.Length > Appeal.MaxIdempotencyKeyLength)
@@ -45,7 +45,7 @@ public static class AppealsEndpoints
         {
             return body.Error;
         }
-        var (appealRequest, roleGiven, errors) = Validate(body.Value!, policies.Current.FindProblemType, calendar, time.GetUtcNow());
+        var (appealRequest, roleGiven, errors) = Validate(body.Value!, policies.Current.FindProblemType, clock.Calendar, time.GetUtcNow());
         if (errors.Any)
         {
             return errors.ToResult();

@@ -80,7 +80,7 @@ public sealed class Views(PolicyProvider policies, SlaClock clock, TimeProvider 
         var now = time.GetUtcNow();
         var breached = new List<string>(3);
         var done = t.Status is TicketStatus.Solved or TicketStatus.Closed;
-        if ((t.FirstRespondedAt ?? (done ? null : now)) > t.FirstResponseDue)
+        if (t.FirstResponseBreaches > 0 || (t.FirstRespondedAt ?? (done ? null : now)) > t.FirstResponseDue)
         {
             breached.Add("first_response");
         }
@@ -108,7 +108,15 @@ public sealed class Views(PolicyProvider policies, SlaClock clock, TimeProvider 
             UpdatedAt = Local(t.UpdatedAt),
             ReopenCount = t.ReopenCount,
             FollowUpOf = t.FollowUpOf,
-            Sla = new SlaView(Local(t.FirstResponseDue), Local(t.FirstRespondedAt), Local(t.ResolutionDue), Local(t.LegalDeadline), t.Status == TicketStatus.Pending, breached),
+            Sla = new SlaView(
+                Local(t.FirstResponseDue), Local(t.FirstRespondedAt), Local(t.ResolutionDue), Local(t.LegalDeadline), t.Status == TicketStatus.Pending, breached,
+                t.PenaltyRub(clock.LocalDate, now), t.LegalArticle, t.FirstResponseBreaches, Local(t.WarnedAt), Local(t.ClaimOfferedAt), t.ClaimOfferReason,
+                t.ClaimOfferedAt is null ? null : new Dictionary<string, string>
+                {
+                    ["claim"] = $"/api/v1/tickets/{t.TicketId}/documents/claim",
+                    ["regulator_complaint"] = $"/api/v1/tickets/{t.TicketId}/documents/regulator-complaint",
+                }),
+            Events = withMessages ? [.. t.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEventView(WireName.Of(e.Kind), Local(e.At), e.Detail))] : null,
             Messages = withMessages ? [.. t.Messages.OrderBy(m => m.At).ThenBy(m => m.Id).Select(m => new MessageView(WireName.Of(m.Author), WireName.Of(m.Channel), m.Text, Local(m.At), m.Internal, m.AppealId))] : null,
         };
     }

@@ -24,11 +24,12 @@ public sealed class StoreHealthCheck(OtklikDbContext db) : IHealthCheck
 }
 
 /// <summary>Warns 60 days before the production calendar runs out: due times past its end cannot be computed.</summary>
-public sealed class CalendarHealthCheck(BusinessCalendar calendar, TimeProvider time) : IHealthCheck
+public sealed class CalendarHealthCheck(Otklik.Core.Sla.SlaClock clock, TimeProvider time) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var calendar = clock.Calendar;
+        var today = clock.LocalDate(time.GetUtcNow());
         var left = calendar.LastDay.DayNumber - today.DayNumber;
         return Task.FromResult(left < 0
             ? HealthCheckResult.Unhealthy($"The production calendar ended on {calendar.LastDay:yyyy-MM-dd}; load the next year's decree.")

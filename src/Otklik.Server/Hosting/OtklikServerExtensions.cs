@@ -49,6 +49,7 @@ public static class OtklikServerExtensions
         });
         services.AddScoped<Views>();
         services.AddHostedService<DeferredAdmissionService>();
+        services.AddHostedService<SlaSweepService>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<CalendarHealthCheck>("calendar", tags: ["ready"]);
@@ -90,6 +91,7 @@ public static class OtklikServerExtensions
         app.MapDirectoryEndpoints();
         app.MapAppealsEndpoints();
         app.MapTicketsEndpoints();
+        app.MapSlaEndpoints();
         return app;
     }
 

@@ -334,10 +334,20 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("AppealCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ClaimOfferReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("ClaimOfferedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
@@ -352,25 +362,52 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FirstRespondedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("FirstResponseBreachedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FirstResponseBreaches")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("FirstResponseDue")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("FirstResponseWarnAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FollowUpOf")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTimeOffset?>("LastAgentReplyAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LegalArticle")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTimeOffset?>("LegalDeadline")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LegalQueuedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("OrderNumber")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<decimal>("PenaltyPercentPerDay")
+                        .HasPrecision(6, 3)
+                        .HasColumnType("numeric(6,3)");
+
                     b.Property<int>("PendingBusinessDays")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("PendingSince")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal?>("PriceRub")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)");
 
                     b.Property<string>("Priority")
                         .IsRequired()
@@ -427,6 +464,9 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("WarnedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Seq");
 
                     b.HasIndex("AccountId");
@@ -436,9 +476,43 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("RequesterKey", "Status");
 
+                    b.HasIndex("Status", "FirstResponseDue");
+
+                    b.HasIndex("Status", "LegalDeadline");
+
                     b.HasIndex("Status", "Queue");
 
                     b.ToTable("tickets", (string)null);
+                });
+
+            modelBuilder.Entity("Otklik.Core.Tickets.TicketEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("TicketSeq")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketSeq", "At");
+
+                    b.ToTable("ticket_events", (string)null);
                 });
 
             modelBuilder.Entity("Otklik.Core.Tickets.TicketMessage", b =>
@@ -488,6 +562,29 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("ticket_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Data.CalendarYearRecord", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset>("LoadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LoadedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("calendar_years", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Data.CapacityReport", b =>
                 {
                     b.Property<int>("Id")
@@ -507,6 +604,15 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("capacity", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Core.Tickets.TicketEvent", b =>
+                {
+                    b.HasOne("Otklik.Core.Tickets.Ticket", null)
+                        .WithMany("Events")
+                        .HasForeignKey("TicketSeq")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Core.Tickets.TicketMessage", b =>
                 {
                     b.HasOne("Otklik.Core.Tickets.Ticket", null)
@@ -518,6 +624,8 @@ namespace Otklik.Data.Migrations.Postgres
 
             modelBuilder.Entity("Otklik.Core.Tickets.Ticket", b =>
                 {
+                    b.Navigation("Events");
+
                     b.Navigation("Messages");
                 });
 #pragma warning restore 612, 618

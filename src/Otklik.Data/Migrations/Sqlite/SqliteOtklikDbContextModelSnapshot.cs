@@ -326,10 +326,20 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("AppealCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimOfferReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimOfferedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
@@ -344,25 +354,52 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<long?>("FirstRespondedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FirstResponseBreachedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseBreaches")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("FirstResponseDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponseWarnAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("FollowUpOf")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastAgentReplyAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LegalArticle")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LegalDeadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LegalQueuedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("OrderNumber")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("PenaltyPercentPerDay")
+                        .HasPrecision(6, 3)
+                        .HasColumnType("REAL");
+
                     b.Property<int>("PendingBusinessDays")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("PendingSince")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PriceRub")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Priority")
                         .IsRequired()
@@ -419,6 +456,9 @@ namespace Otklik.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("WarnedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Seq");
 
                     b.HasIndex("AccountId");
@@ -428,9 +468,41 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("RequesterKey", "Status");
 
+                    b.HasIndex("Status", "FirstResponseDue");
+
+                    b.HasIndex("Status", "LegalDeadline");
+
                     b.HasIndex("Status", "Queue");
 
                     b.ToTable("tickets", (string)null);
+                });
+
+            modelBuilder.Entity("Otklik.Core.Tickets.TicketEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TicketSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketSeq", "At");
+
+                    b.ToTable("ticket_events", (string)null);
                 });
 
             modelBuilder.Entity("Otklik.Core.Tickets.TicketMessage", b =>
@@ -478,6 +550,29 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("ticket_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Data.CalendarYearRecord", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LoadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LoadedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("calendar_years", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Data.CapacityReport", b =>
                 {
                     b.Property<int>("Id")
@@ -497,6 +592,15 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("capacity", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Core.Tickets.TicketEvent", b =>
+                {
+                    b.HasOne("Otklik.Core.Tickets.Ticket", null)
+                        .WithMany("Events")
+                        .HasForeignKey("TicketSeq")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Core.Tickets.TicketMessage", b =>
                 {
                     b.HasOne("Otklik.Core.Tickets.Ticket", null)
@@ -508,6 +612,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Otklik.Core.Tickets.Ticket", b =>
                 {
+                    b.Navigation("Events");
+
                     b.Navigation("Messages");
                 });
 #pragma warning restore 612, 618

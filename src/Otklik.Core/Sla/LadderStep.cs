@@ -1,0 +1,9 @@
+namespace Otklik.Core.Sla;
+
+public enum LadderStep
+{
+    Warning,
+    FirstResponseBreach,
+    LegalQueue,
+    SystematicallyUnanswered,
+}

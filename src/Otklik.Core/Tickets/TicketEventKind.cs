@@ -1,0 +1,11 @@
+namespace Otklik.Core.Tickets;
+
+public enum TicketEventKind
+{
+    StatusChanged,
+    Reopened,
+    FirstResponseWarning,
+    FirstResponseBreached,
+    LegalQueue,
+    SystematicallyUnanswered,
+}

@@ -1,0 +1,213 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Otklik.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SlaLadder : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "AppealCount",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ClaimOfferReason",
+                table: "tickets",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ClaimOfferedAt",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "FirstResponseBreachedAt",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "FirstResponseBreaches",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<long>(
+                name: "FirstResponseWarnAt",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastAgentReplyAt",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LegalArticle",
+                table: "tickets",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LegalQueuedAt",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<double>(
+                name: "PenaltyPercentPerDay",
+                table: "tickets",
+                type: "REAL",
+                precision: 6,
+                scale: 3,
+                nullable: false,
+                defaultValue: 0.0);
+
+            migrationBuilder.AddColumn<double>(
+                name: "PriceRub",
+                table: "tickets",
+                type: "REAL",
+                precision: 14,
+                scale: 2,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "WarnedAt",
+                table: "tickets",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "calendar_years",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Json = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    LoadedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LoadedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendar_years", x => x.Year);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ticket_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TicketSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ticket_events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ticket_events_tickets_TicketSeq",
+                        column: x => x.TicketSeq,
+                        principalTable: "tickets",
+                        principalColumn: "Seq",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_Status_FirstResponseDue",
+                table: "tickets",
+                columns: new[] { "Status", "FirstResponseDue" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_Status_LegalDeadline",
+                table: "tickets",
+                columns: new[] { "Status", "LegalDeadline" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ticket_events_TicketSeq_At",
+                table: "ticket_events",
+                columns: new[] { "TicketSeq", "At" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "calendar_years");
+
+            migrationBuilder.DropTable(
+                name: "ticket_events");
+
+            migrationBuilder.DropIndex(
+                name: "IX_tickets_Status_FirstResponseDue",
+                table: "tickets");
+
+            migrationBuilder.DropIndex(
+                name: "IX_tickets_Status_LegalDeadline",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "AppealCount",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimOfferReason",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimOfferedAt",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "FirstResponseBreachedAt",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "FirstResponseBreaches",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "FirstResponseWarnAt",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "LastAgentReplyAt",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "LegalArticle",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "LegalQueuedAt",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "PenaltyPercentPerDay",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "PriceRub",
+                table: "tickets");
+
+            migrationBuilder.DropColumn(
+                name: "WarnedAt",
+                table: "tickets");
+        }
+    }
+}
