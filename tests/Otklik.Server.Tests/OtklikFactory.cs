@@ -71,6 +71,7 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:ApiKeys:2:Key", SupervisorKey);
         builder.UseSetting("Auth:ApiKeys:2:Role", "supervisor");
         builder.UseSetting("Desk:AdmissionIntervalSeconds", "3600");
+        builder.UseSetting("Desk:SlaSweepSeconds", "3600");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -115,7 +115,7 @@ public sealed partial class AppealIntake(
                     break;
                 case Outcome.Merged:
                     ticket = result.Decision!.Value.Ticket!;
-                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
+                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId, merged: true);
                     break;
                 case Outcome.Reopened:
                     ticket = result.Decision!.Value.Ticket!;

@@ -14,7 +14,8 @@ public static class DocumentRenderer
 
     public static string Html(ClaimDocument document)
     {
-        var e = HtmlEncoder.Default;
+        // Cyrillic stays readable in the source; markup characters are still encoded.
+        var e = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\"><title>").Append(e.Encode(document.Title)).Append("</title>")
           .Append("<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:760px;margin:2em auto;line-height:1.45;color:#111}")
