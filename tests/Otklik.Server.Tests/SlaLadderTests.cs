@@ -161,13 +161,13 @@ public sealed class SlaLadderTests : IDisposable
         await SweepAsync();
         ticket = await TicketAsync(id);
         Assert.Equal("legal", ticket.Str("queue"));
-        Assert.Equal("0", ticket.Str("sla.penalty_rub"));
+        Assert.Equal(0m, ticket["sla"]!["penalty_rub"]!.GetValue<decimal>());
 
         // Three days late (8, 9, 10 Dec): 3 × 1 % × 4990 = 149.70 ₽, and the ladder offers the documents.
         _factory.Time.SetUtcNow(At("2026-12-10T09:00:00Z"));
         await SweepAsync();
         ticket = await TicketAsync(id);
-        Assert.Equal("149.7", ticket.Str("sla.penalty_rub"));
+        Assert.Equal(149.70m, ticket["sla"]!["penalty_rub"]!.GetValue<decimal>());
         Assert.Contains("legal_deadline", ticket["sla"]!["breached"]!.AsArray().Select(b => b!.GetValue<string>()));
         Assert.Equal("legal_deadline_passed", ticket.Str("sla.claim_offer_reason"));
 
