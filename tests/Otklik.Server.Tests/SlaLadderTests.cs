@@ -247,6 +247,12 @@ public sealed class SlaLadderTests : IDisposable
 
     private static string PdfText(byte[] bytes)
     {
+        // Keep the documents as test artifacts when asked (OTKLIK_ARTIFACTS=dir), to look at them.
+        if (Environment.GetEnvironmentVariable("OTKLIK_ARTIFACTS") is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(Path.Combine(dir, $"document-{Guid.NewGuid():N}.pdf"), bytes);
+        }
         using var document = PdfDocument.Open(bytes);
         return string.Join("\n", document.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
     }

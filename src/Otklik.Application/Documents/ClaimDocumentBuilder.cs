@@ -148,8 +148,8 @@ public sealed class ClaimDocumentBuilder(OtklikDbContext db, PolicyProvider poli
             var text = e.Kind switch
             {
                 TicketEventKind.FirstResponseWarning => "использовано 80 % срока первого ответа",
-                TicketEventKind.FirstResponseBreached => "нарушен срок первого ответа (" + e.Detail + ")",
-                TicketEventKind.LegalQueue => "до истечения законного срока менее 2 дней (" + e.Detail + ")",
+                TicketEventKind.FirstResponseBreached => "нарушен срок первого ответа; обращение передано старшим специалистам",
+                TicketEventKind.LegalQueue => "до истечения законного срока менее 2 дней" + (ticket.LegalDeadline is { } ld ? $" (срок — {DateTime(ld)})" : ""),
                 TicketEventKind.SystematicallyUnanswered => "обращения систематически остаются без ответа (" + e.Detail + ")",
                 TicketEventKind.Reopened => "обращение открыто повторно (" + e.Detail + ")",
                 _ => "статус: " + e.Detail,
