@@ -245,6 +245,19 @@ public sealed class SlaLadderTests : IDisposable
         Assert.Equal("2028-12-31", (await _factory.Supervisor().GetJsonAsync("/api/v1/calendar")).Str("last_day"));
     }
 
+    [Fact]
+    public async Task Readiness_WarnsWhenTheCalendarEndsWithin60Days()
+    {
+        var client = _factory.CreateClient();
+        Assert.Contains("\"status\":\"healthy\"", await client.GetStringAsync("/health/ready"), StringComparison.Ordinal);
+        _factory.Time.SetUtcNow(At("2027-11-15T09:00:00Z"));
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var body = await ready.Content.ReadAsStringAsync();
+        Assert.Contains("\"status\":\"degraded\"", body, StringComparison.Ordinal);
+        Assert.Contains("2027-12-31", body, StringComparison.Ordinal);
+    }
+
     private static string PdfText(byte[] bytes)
     {
         // Keep the documents as test artifacts when asked (OTKLIK_ARTIFACTS=dir), to look at them.
