@@ -224,7 +224,9 @@ public static class Api
         JsonNode? current = node;
         foreach (var part in path.Split('.'))
         {
-            current = int.TryParse(part, out var i) ? current?[i] : current?[part];
+            current = int.TryParse(part, out var i)
+                ? current is JsonArray array && i < array.Count ? array[i] : null
+                : current?[part];
         }
         return current?.GetValueKind() == JsonValueKind.String ? current.GetValue<string>() : current?.ToJsonString() ?? "null";
     }

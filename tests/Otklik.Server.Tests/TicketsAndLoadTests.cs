@@ -115,6 +115,47 @@ public sealed class TicketsAndLoadTests : IDisposable
     }
 
     [Fact]
+    public async Task SpamWave_FifthRequesterWithTheSameText_IsHeld()
+    {
+        var outcomes = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var account = Api.NewId("a");
+            await _integration.PutAccountAsync(account);
+            var (_, body) = await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Срочно!!! Верните деньги за всё, иначе напишу везде", photo: false));
+            outcomes.Add(body.Str("outcome") + ":" + body.Str("reasons.0.code"));
+        }
+        Assert.All(outcomes.Take(4), o => Assert.StartsWith("accepted", o, StringComparison.Ordinal));
+        Assert.All(outcomes.Skip(4), o => Assert.Equal("rejected:spam_suspected", o));
+
+        // An hour later the wave is over for new senders.
+        _factory.Time.Advance(TimeSpan.FromMinutes(61));
+        var late = Api.NewId("a");
+        await _integration.PutAccountAsync(late);
+        var (_, after) = await _integration.PostAppealAsync(Api.Appeal(late, null, "other", "Срочно!!! Верните деньги за всё, иначе напишу везде", photo: false));
+        Assert.Equal("accepted", after.Str("outcome"));
+    }
+
+    [Fact]
+    public async Task ThirtyFirstAppealIn24Hours_IsHeldAsSpam_RepeatsOfOneTextAreMerged()
+    {
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        var (_, first) = await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Не начислили баллы за отзыв о товаре", photo: false));
+        for (var i = 0; i < 29; i++)
+        {
+            var (_, again) = await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Не начислили баллы за отзыв о товаре", photo: false));
+            Assert.Equal("merged", again.Str("outcome"));
+            Assert.Equal(first.Str("ticket.ticket_id"), again.Str("ticket.ticket_id"));
+        }
+        var (_, held) = await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Не начислили баллы за отзыв о товаре", photo: false));
+        Assert.Equal("rejected", held.Str("outcome"));
+        Assert.Equal("spam_suspected", held.Str("reasons.0.code"));
+        Assert.Contains(held["remediation"]!.AsArray(), r => r!.Str("action") == "request_review");
+        Assert.True((int)held["retry_after_seconds"]! > 0);
+    }
+
+    [Fact]
     public async Task AcknowledgedAppeals_SurviveARestart()
     {
         var account = Api.NewId("a");
