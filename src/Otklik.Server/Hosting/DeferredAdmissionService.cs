@@ -4,26 +4,12 @@ using Otklik.Application.Appeals;
 
 namespace Otklik.Server.Hosting;
 
-/// <summary>Checks the deferred queue against the load on a timer (driven by <see cref="TimeProvider"/>).</summary>
-public sealed partial class DeferredAdmissionService(IServiceScopeFactory scopes, TimeProvider time, IOptions<DeskOptions> options, ILogger<DeferredAdmissionService> logger) : BackgroundService
+/// <summary>Checks the deferred queue against the load level.</summary>
+public sealed class DeferredAdmissionService(IServiceScopeFactory scopes, TimeProvider time, IOptions<DeskOptions> options, ILogger<DeferredAdmissionService> logger)
+    : ScopedTimerService(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AdmissionIntervalSeconds), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<AppealReview>().AdmitDeferredAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(ex);
-            }
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.AdmissionIntervalSeconds);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Deferred admission pass failed; it runs again at the next tick")]
-    private partial void LogFailed(Exception ex);
+    protected override Task RunAsync(IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<AppealReview>().AdmitDeferredAsync(ct);
 }
