@@ -25,14 +25,15 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         if (postgresConnectionString is { Length: > 0 })
         {
-            services.AddDbContext<PostgresOtklikDbContext>(o => o.UseNpgsql(postgresConnectionString));
+            services.AddDbContextPool<PostgresOtklikDbContext>(o => o.UseNpgsql(postgresConnectionString));
             services.AddScoped<OtklikDbContext>(sp => sp.GetRequiredService<PostgresOtklikDbContext>());
         }
         else
         {
             System.IO.Directory.CreateDirectory(dataDirectory);
             var path = Path.Combine(dataDirectory, "otklik.db");
-            services.AddDbContext<SqliteOtklikDbContext>(o => o.UseSqlite($"Data Source={path};Default Timeout=30").AddInterceptors(new SqlitePragmas()));
+            var pragmas = new SqlitePragmas();
+            services.AddDbContextPool<SqliteOtklikDbContext>(o => o.UseSqlite($"Data Source={path};Default Timeout=30").AddInterceptors(pragmas));
             services.AddScoped<OtklikDbContext>(sp => sp.GetRequiredService<SqliteOtklikDbContext>());
         }
         services.AddSingleton(sp => new SlaClock(BusinessCalendar.LoadDefault(), TryFindZone(sp.GetRequiredService<IOptions<DeskOptions>>().Value.TimeZone)!));

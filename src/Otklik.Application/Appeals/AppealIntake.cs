@@ -36,10 +36,6 @@ public sealed partial class AppealIntake(
     public async Task<IntakeResult> SubmitAsync(AppealSubmission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        if (await FindExistingAsync(submission, ct) is { } earlier)
-        {
-            return Replay(earlier, submission);
-        }
         var policy = policies.Current;
         var who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
         if (!submission.RoleGiven && who.Account is { } known && known.Role != submission.Request.Role)
@@ -207,7 +203,9 @@ public sealed partial class AppealIntake(
 
     private async Task TakeTokenAsync(string requesterKey, DateTimeOffset now, RuleThresholds thresholds, CancellationToken ct)
     {
-        var bucket = await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == requesterKey, ct);
+        // Usually tracked already: the context loader read it.
+        var bucket = db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == requesterKey)
+            ?? await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == requesterKey, ct);
         if (bucket is null)
         {
             bucket = RateBucket.Full(requesterKey, thresholds.RateBurst, now);

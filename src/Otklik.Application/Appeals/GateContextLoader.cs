@@ -87,7 +87,7 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
         var tickets = await db.Tickets
             .Where(t => t.RequesterKey == who.RequesterKey && (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending || t.UpdatedAt >= lookback))
             .OrderByDescending(t => t.UpdatedAt).Take(TicketHistory).ToListAsync(ct);
-        var bucket = await db.RateBuckets.AsNoTracking().FirstOrDefaultAsync(b => b.RequesterKey == who.RequesterKey, ct);
+        var bucket = await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == who.RequesterKey, ct);
         var loadSnapshot = await load.CurrentAsync(db, policy, ct);
         return new GateContext
         {
