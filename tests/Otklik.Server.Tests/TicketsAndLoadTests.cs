@@ -128,12 +128,41 @@ public sealed class TicketsAndLoadTests : IDisposable
         Assert.All(outcomes.Take(4), o => Assert.StartsWith("accepted", o, StringComparison.Ordinal));
         Assert.All(outcomes.Skip(4), o => Assert.Equal("rejected:spam_suspected", o));
 
+        // The held ones wait in the review queue, and their senders are flagged for a human, not banned.
+        var review = await _agent.GetJsonAsync("/api/v1/appeals?held=true&rule=spam_protection");
+        Assert.Equal(2, review["items"]!.AsArray().Count);
+        var flagged = review["items"]![0]!.Str("appeal_id");
+        var appeal = await _agent.GetJsonAsync($"/api/v1/appeals/{flagged}");
+        Assert.Equal("rejected", appeal.Str("outcome"));
+
         // An hour later the wave is over for new senders.
         _factory.Time.Advance(TimeSpan.FromMinutes(61));
         var late = Api.NewId("a");
         await _integration.PutAccountAsync(late);
         var (_, after) = await _integration.PostAppealAsync(Api.Appeal(late, null, "other", "Срочно!!! Верните деньги за всё, иначе напишу везде", photo: false));
         Assert.Equal("accepted", after.Str("outcome"));
+    }
+
+    [Fact]
+    public async Task ReviewQueue_ListsHeldAppeals_UntilOverridden_AndAccountsShowTheirFlag()
+    {
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        await _integration.PutOrderAsync("o-" + account, account);
+        var (_, held) = await _integration.PostAppealAsync(Api.Appeal(account, "o-" + account, photo: false));
+        var queue = await _agent.GetJsonAsync("/api/v1/appeals?held=true");
+        Assert.Contains(queue["items"]!.AsArray(), a => a!.Str("appeal_id") == held.Str("appeal_id"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await _integration.GetAsync("/api/v1/appeals?held=true")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _agent.GetAsync("/api/v1/appeals?outcome=maybe")).StatusCode);
+
+        await _agent.PostJsonAsync($"/api/v1/appeals/{held.Str("appeal_id")}/override", new { reason = "Фото прислали в чат" });
+        queue = await _agent.GetJsonAsync("/api/v1/appeals?held=true");
+        Assert.DoesNotContain(queue["items"]!.AsArray(), a => a!.Str("appeal_id") == held.Str("appeal_id"));
+
+        var view = await _agent.GetJsonAsync($"/api/v1/accounts/{account}");
+        Assert.Equal("false", view.Str("flagged_for_review"));
+        Assert.Equal("o-" + account, view.Str("orders.0.order_number"));
+        Assert.Equal(HttpStatusCode.NotFound, (await _agent.GetAsync("/api/v1/accounts/no-such-account")).StatusCode);
     }
 
     [Fact]
@@ -153,6 +182,7 @@ public sealed class TicketsAndLoadTests : IDisposable
         Assert.Equal("spam_suspected", held.Str("reasons.0.code"));
         Assert.Contains(held["remediation"]!.AsArray(), r => r!.Str("action") == "request_review");
         Assert.True((int)held["retry_after_seconds"]! > 0);
+        Assert.Equal("true", (await _agent.GetJsonAsync($"/api/v1/accounts/{account}")).Str("flagged_for_review"));
     }
 
     [Fact]

@@ -25,9 +25,31 @@ public sealed class AppealQueries(OtklikDbContext db)
         return new View(appeal, decision, tickets.FirstOrDefault(t => t.TicketId == appeal.TicketId), tickets.FirstOrDefault(t => t.TicketId == appeal.AdmittedTicketId));
     }
 
-    public async Task<(List<View> Items, (DateTimeOffset At, string Id)? Next)> ListForAccountAsync(string accountId, (DateTimeOffset At, string Id)? before, int limit, CancellationToken ct)
+    /// <summary>Which appeals a list shows. <see cref="HeldOnly"/> is the review queue: needs_info and rejected appeals no agent has turned into a ticket.</summary>
+    public sealed record Filter(string? AccountId = null, Outcome? Outcome = null, bool HeldOnly = false, string? DecidedBy = null);
+
+    public Task<(List<View> Items, (DateTimeOffset At, string Id)? Next)> ListForAccountAsync(string accountId, (DateTimeOffset At, string Id)? before, int limit, CancellationToken ct) =>
+        ListAsync(new Filter(AccountId: accountId), before, limit, ct);
+
+    public async Task<(List<View> Items, (DateTimeOffset At, string Id)? Next)> ListAsync(Filter filter, (DateTimeOffset At, string Id)? before, int limit, CancellationToken ct)
     {
-        var q = db.Appeals.AsNoTracking().Where(a => a.AccountId == accountId);
+        var q = db.Appeals.AsNoTracking();
+        if (filter.AccountId is { } accountId)
+        {
+            q = q.Where(a => a.AccountId == accountId);
+        }
+        if (filter.Outcome is { } outcome)
+        {
+            q = q.Where(a => a.Outcome == outcome);
+        }
+        if (filter.HeldOnly)
+        {
+            q = q.Where(a => (a.Outcome == Outcome.NeedsInfo || a.Outcome == Outcome.Rejected) && a.TicketId == null);
+        }
+        if (filter.DecidedBy is { } rule)
+        {
+            q = q.Where(a => a.DecidedBy == rule);
+        }
         if (before is { } b)
         {
             q = q.Where(a => a.CreatedAt < b.At || (a.CreatedAt == b.At && string.Compare(a.AppealId, b.Id) < 0));

@@ -26,6 +26,7 @@ public static class AppealsEndpoints
         var appeals = app.MapGroup("/api/v1/appeals").WithTags("Appeals");
         appeals.MapPost("/", SubmitAppealAsync).RequireAuthorization(Roles.Integration)
             .Accepts<AppealBody>("application/json").Produces<DecisionView>(201).Produces<DecisionView>(200).ProducesProblem(400).ProducesProblem(409).WithName("SubmitAppeal");
+        appeals.MapGet("/", ListAsync).RequireAuthorization(Policies.AgentOrSupervisor).Produces<Page<DecisionView>>();
         appeals.MapGet("/{appealId}", GetAppealAsync).RequireAuthorization(Policies.AnyRole).Produces<DecisionView>();
         appeals.MapGet("/{appealId}/trace", GetTraceAsync).RequireAuthorization(Policies.AgentOrSupervisor).Produces<TraceView>();
         appeals.MapPost("/{appealId}/override", OverrideAsync).RequireAuthorization(Policies.AgentOrSupervisor).Accepts<OverrideBody>("application/json").Produces<DecisionView>();
@@ -248,7 +249,40 @@ public static class AppealsEndpoints
         return TypedResults.Ok(views.Decision(view.Appeal, view.Decision, Views.LanguageOf(request), view.Ticket, view.AdmittedTicket, details: true));
     }
 
-    private static async Task<IResult> ListForAccountAsync(string accountId, HttpRequest request, AppealQueries queries, Views views, CancellationToken ct)
+    /// <summary>The review queue and other appeal lists: <c>?held=true</c>, <c>outcome=</c>, <c>rule=</c>, <c>account_id=</c>.</summary>
+    private static Task<IResult> ListAsync(HttpRequest request, AppealQueries queries, Views views, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        Outcome? outcome = null;
+        if (request.Query["outcome"].ToString() is { Length: > 0 } o)
+        {
+            if (WireName.TryParse<Outcome>(o, out var parsed)) outcome = parsed;
+            else errors.Add("outcome", "One of " + string.Join(", ", WireName.All<Outcome>()) + ".");
+        }
+        var held = request.Query["held"].ToString() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            _ => (bool?)null,
+        };
+        if (held is null)
+        {
+            errors.Add("held", "true or false.");
+        }
+        if (errors.Any)
+        {
+            return Task.FromResult(errors.ToResult());
+        }
+        var filter = new AppealQueries.Filter(
+            request.Query["account_id"].ToString() is { Length: > 0 } a ? a : null, outcome, held!.Value,
+            request.Query["rule"].ToString() is { Length: > 0 } r ? r : null);
+        return PageAsync(request, queries, views, filter, ct);
+    }
+
+    private static Task<IResult> ListForAccountAsync(string accountId, HttpRequest request, AppealQueries queries, Views views, CancellationToken ct) =>
+        PageAsync(request, queries, views, new AppealQueries.Filter(AccountId: accountId), ct);
+
+    private static async Task<IResult> PageAsync(HttpRequest request, AppealQueries queries, Views views, AppealQueries.Filter filter, CancellationToken ct)
     {
         var (limit, error) = Paging.Limit(request);
         if (error is not null)
@@ -264,7 +298,7 @@ public static class AppealsEndpoints
             }
             before = (new DateTimeOffset(t, TimeSpan.Zero), id);
         }
-        var (items, next) = await queries.ListForAccountAsync(accountId, before, limit, ct);
+        var (items, next) = await queries.ListAsync(filter, before, limit, ct);
         var language = Views.LanguageOf(request);
         return TypedResults.Ok(new Page<DecisionView>(
             [.. items.Select(v => views.Decision(v.Appeal, v.Decision, language, v.Ticket, v.AdmittedTicket, details: true))],

@@ -21,6 +21,7 @@ public static class DirectoryEndpoints
     {
         var api = app.MapGroup("/api/v1").WithTags("Directory");
         api.MapPut("/accounts/{accountId}", PutAccountAsync).RequireAuthorization(Roles.Integration).Accepts<AccountBody>("application/json");
+        api.MapGet("/accounts/{accountId}", GetAccountAsync).RequireAuthorization(Policies.AnyRole);
         api.MapPut("/orders/{orderNumber}", PutOrderAsync).RequireAuthorization(Roles.Integration).Accepts<OrderBody>("application/json");
         api.MapPut("/identities/{kind}/{value}", PutIdentityAsync).RequireAuthorization(Roles.Integration).Accepts<IdentityBody>("application/json");
         api.MapPost("/identities/{kind}/{value}/confirmations", PostConfirmationAsync).RequireAuthorization(Roles.Integration).Accepts<ConfirmationBody>("application/json");
@@ -66,6 +67,34 @@ public static class DirectoryEndpoints
         var created = await directory.UpsertAccountAsync(accountId, new DirectoryCommands.AccountData(
             role, b.CreatedAt!.Value, b.LastActiveAt, b.Name, b.Phone, b.PhoneVerified ?? false, b.Email, b.EmailVerified ?? false, b.Blocked ?? false), ct);
         return created ? TypedResults.Created($"/api/v1/accounts/{Uri.EscapeDataString(accountId)}", new { account_id = accountId }) : TypedResults.Ok(new { account_id = accountId });
+    }
+
+    /// <summary>What the desk knows of a requester: the account, its linked identities, its latest orders, and whether it is flagged for review.</summary>
+    private static async Task<IResult> GetAccountAsync(string accountId, OtklikDbContext db, Views views, CancellationToken ct)
+    {
+        var account = await db.Requesters.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == accountId, ct);
+        if (account is null)
+        {
+            return Problems.Problems.NotFound("Account", accountId);
+        }
+        var identities = await db.Identities.AsNoTracking().Where(i => i.AccountId == accountId).ToListAsync(ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => o.AccountId == accountId).OrderByDescending(o => o.CreatedAt).Take(50).ToListAsync(ct);
+        return TypedResults.Ok(new
+        {
+            account_id = account.AccountId,
+            role = WireName.Of(account.Role),
+            name = account.Name,
+            phone = account.Phone,
+            phone_verified = account.PhoneVerified,
+            email = account.Email,
+            email_verified = account.EmailVerified,
+            created_at = views.Local(account.CreatedAt),
+            last_active_at = views.Local(account.LastActiveAt),
+            blocked = account.Blocked,
+            flagged_for_review = account.FlaggedForReview,
+            identities = identities.Select(i => new { kind = WireName.Of(i.Kind), value = i.Value, verified = i.Verified, failed_confirmations = i.FailedConfirmations }),
+            orders = orders.Select(o => new { order_number = o.Number, status = WireName.Of(o.Status), created_at = views.Local(o.CreatedAt), delivered_at = views.Local(o.DeliveredAt), price_rub = o.PriceRub }),
+        });
     }
 
     private static async Task<IResult> PutOrderAsync(string orderNumber, HttpRequest request, DirectoryCommands directory, CancellationToken ct)
