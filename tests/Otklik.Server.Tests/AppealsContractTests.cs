@@ -266,6 +266,17 @@ public sealed class AppealsContractTests(OtklikFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task EscapedEmoji_IsText_NotAnError()
+    {
+        var (account, order) = await BuyerWithOrderAsync();
+        var body = $"{{\"channel\":\"app\",\"requester\":{{\"account_id\":\"{account}\"}},\"order_number\":\"{order}\",\"problem_type\":\"damaged_item\",\"text\":\"Чайник треснул \\ud83d\\ude22 прошу замену\",\"attachments\":[{{\"name\":\"p.jpg\",\"content_type\":\"image/jpeg\",\"size\":5}}]}}";
+        var (response, decision) = await _integration.SendRawAsync(HttpMethod.Post, "/api/v1/appeals", body, key: Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var ticket = await _agent.GetJsonAsync($"/api/v1/tickets/{decision.Str("ticket.ticket_id")}");
+        Assert.Contains("\U0001F622", ticket.Str("messages.0.text"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task English_OnRequest()
     {
         var (account, order) = await BuyerWithOrderAsync();

@@ -32,6 +32,9 @@ public sealed class ProblemResponseTests(OtklikFactory factory) : IClassFixture<
         { "{\"channel\":\"app\",\"requester\":{\"account_id\":\"a-1\"},\"text\":\"Текст\",\"attachments\":[{\"name\":\"a.jpg\",\"content_type\":\"image/jpeg\",\"size\":\"big\"}]}", "attachments[0].size" },
         { "{\"channel\":\"app\",\"requester\":{\"email\":\"not-an-email\"},\"text\":\"Текст\"}", "requester.email" },
         { "{\"channel\":\"app\",\"requester\":{\"telegram_id\":true},\"text\":\"Текст\"}", "requester.telegram_id" },
+        { "{\"channel\":\"app\",\"requester\":{\"account_id\":\"a-1\"},\"text\":\"Текст с нулём \\u0000 внутри, довольно длинный\"}", "$" },
+        { "{\"channel\":\"app\",\"requester\":{\"account_id\":\"a-1\"},\"text\":\"Половинка пары \\ud800 суррогатов в тексте\"}", "$" },
+        { "{\"channel\":\"app\",\"requester\":{\"account_id\":\"a-1\"},\"text\":\"Один \\udc00 хвост суррогата в тексте\"}", "$" },
     };
 
     [Theory]

@@ -17,6 +17,9 @@ namespace Otklik.Server.Endpoints;
 /// <summary>The marketplace tells Otklik about its accounts, orders, identities and capacity (role integration).</summary>
 public static class DirectoryEndpoints
 {
+    /// <summary>What the store's money column holds (14 digits, 2 after the point).</summary>
+    private const decimal MaxPriceRub = 999_999_999_999.99m;
+
     public static IEndpointRouteBuilder MapDirectoryEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Directory");
@@ -119,9 +122,9 @@ public static class DirectoryEndpoints
         {
             errors.Add("created_at", "Required.");
         }
-        if (b.PriceRub is < 0)
+        if (b.PriceRub is < 0 or > MaxPriceRub)
         {
-            errors.Add("price_rub", "Must not be negative.");
+            errors.Add("price_rub", $"From 0 to {MaxPriceRub} roubles.");
         }
         if (b.Items is { } items && items.ValueKind != JsonValueKind.Array)
         {

@@ -7,7 +7,7 @@ namespace Otklik.Server.Problems;
 /// Reads a JSON body with our own checks so that every failure is a precise problem response:
 /// 415 for another content type, 413 past the size limit, 400 naming the field for malformed JSON or wrong types.
 /// </summary>
-public static class BodyReader
+public static partial class BodyReader
 {
     public const long DefaultMaxBytes = 256 * 1024;
 
@@ -47,6 +47,10 @@ public static class BodyReader
         {
             return new(null, Problems.Validation("$", "A JSON body is required."), raw);
         }
+        if (ForbiddenEscape(raw) is { } why)
+        {
+            return new(null, Problems.Validation("$", why), raw);
+        }
         try
         {
             var value = JsonSerializer.Deserialize<T>(raw, OtklikJson.Options);
@@ -61,6 +65,46 @@ public static class BodyReader
             return new(null, Problems.Validation("$", ex.Message), raw);
         }
     }
+
+    /// <summary>
+    /// NUL characters and unpaired surrogates are no text a customer typed, and PostgreSQL cannot store
+    /// them: refuse them up front rather than fail at the store.
+    /// </summary>
+    private static string? ForbiddenEscape(byte[] raw)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(raw);
+        if (!text.Contains("\\u", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        if (NulEscape().IsMatch(text))
+        {
+            return "Strings may not contain NUL (\\u0000).";
+        }
+        foreach (System.Text.RegularExpressions.Match m in SurrogateEscape().Matches(text))
+        {
+            var high = m.Groups["high"].Success;
+            var next = m.Index + m.Length;
+            var prevIsHigh = m.Index >= 6 && HighSurrogateEscape().IsMatch(text.AsSpan(m.Index - 6, 6).ToString());
+            if (high ? !(next + 6 <= text.Length && LowSurrogateEscape().IsMatch(text.AsSpan(next, 6).ToString())) : !prevIsHigh)
+            {
+                return "Strings may not contain unpaired surrogates.";
+            }
+        }
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\\u0000")]
+    private static partial System.Text.RegularExpressions.Regex NulEscape();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\\u(?:(?<high>[dD][89abAB][0-9a-fA-F]{2})|(?<low>[dD][c-fC-F][0-9a-fA-F]{2}))")]
+    private static partial System.Text.RegularExpressions.Regex SurrogateEscape();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\\u[dD][89abAB][0-9a-fA-F]{2}$")]
+    private static partial System.Text.RegularExpressions.Regex HighSurrogateEscape();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\\u[dD][c-fC-F][0-9a-fA-F]{2}$")]
+    private static partial System.Text.RegularExpressions.Regex LowSurrogateEscape();
 
     private static IResult TooLarge(long max) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large", $"The body may not exceed {max} bytes.");
