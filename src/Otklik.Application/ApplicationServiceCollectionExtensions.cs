@@ -54,6 +54,10 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Calendar.CalendarService>();
         services.AddScoped<Sla.SlaSweeper>();
         services.AddScoped<Documents.ClaimDocumentBuilder>();
+        services.AddScoped<Workspace.AgentDirectory>();
+        services.AddScoped<Portal.CustomerPortal>();
+        services.AddSingleton<Portal.OneTimeCodes>();
+        services.AddSingleton(new Portal.AttachmentStore(dataDirectory));
         return services;
     }
 

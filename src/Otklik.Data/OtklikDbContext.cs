@@ -17,6 +17,7 @@ public abstract class OtklikDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
     public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
     public DbSet<CalendarYearRecord> CalendarYears => Set<CalendarYearRecord>();
+    public DbSet<AgentAccount> Agents => Set<AgentAccount>();
     public DbSet<RateBucket> RateBuckets => Set<RateBucket>();
     public DbSet<CapacityReport> Capacity => Set<CapacityReport>();
 

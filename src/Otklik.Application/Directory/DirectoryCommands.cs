@@ -85,6 +85,19 @@ public sealed class DirectoryCommands(OtklikDbContext db, TimeProvider time, Loa
         return identity;
     }
 
+    /// <summary>The customer proved the phone with a one-time code: verified, and active now (gate rules 3 and 4).</summary>
+    public async Task ConfirmAccountPhoneAsync(string accountId, CancellationToken ct)
+    {
+        var account = await db.Requesters.FirstOrDefaultAsync(r => r.AccountId == accountId, ct);
+        if (account is null)
+        {
+            return;
+        }
+        account.PhoneVerified = true;
+        account.MarkActive(time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+    }
+
     public async Task ReportCapacityAsync(int agentsOnline, double avgHandleMinutes, CancellationToken ct)
     {
         var report = await db.Capacity.FirstOrDefaultAsync(c => c.Id == CapacityReport.SingletonId, ct);

@@ -25,6 +25,37 @@ public sealed class TicketQueries(OtklikDbContext db)
             .OrderBy(t => t.FirstResponseDue).Take(limit).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// An agent's queue: active tickets by first-response due time, most urgent first. <paramref name="search"/>
+    /// finds a ticket number (T-000123), an order number, or a customer's phone.
+    /// </summary>
+    public async Task<List<Ticket>> QueueAsync(Queue? queue, string? search, int limit, CancellationToken ct)
+    {
+        var q = db.Tickets.AsNoTracking().Where(t => t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var s = search.Trim();
+            if (s.StartsWith("T-", StringComparison.OrdinalIgnoreCase) && long.TryParse(s[2..], out var seq))
+            {
+                q = db.Tickets.AsNoTracking().Where(t => t.Seq == seq);
+            }
+            else
+            {
+                var phone = Core.Requesters.PhoneNumber.Normalize(s);
+                var accounts = db.Requesters.Where(r => r.Phone == phone).Select(r => r.AccountId);
+                q = db.Tickets.AsNoTracking().Where(t => t.OrderNumber == s || accounts.Contains(t.AccountId!));
+            }
+        }
+        else if (queue is { } qu)
+        {
+            q = q.Where(t => t.Queue == qu);
+        }
+        return await q.OrderBy(t => t.FirstResponseDue).Take(limit).ToListAsync(ct);
+    }
+
+    public Task<List<Ticket>> ForRequesterAsync(string requesterKey, CancellationToken ct) =>
+        db.Tickets.AsNoTracking().Where(t => t.RequesterKey == requesterKey).OrderByDescending(t => t.Seq).Take(20).ToListAsync(ct);
+
     public async Task<(List<Ticket> Items, long? Next)> ListAsync(Queue? queue, TicketStatus? status, string? accountId, long? before, int limit, CancellationToken ct)
     {
         var q = db.Tickets.AsNoTracking();

@@ -29,6 +29,7 @@ public static class DirectoryEndpoints
         api.MapPut("/identities/{kind}/{value}", PutIdentityAsync).RequireAuthorization(Roles.Integration).Accepts<IdentityBody>("application/json");
         api.MapPost("/identities/{kind}/{value}/confirmations", PostConfirmationAsync).RequireAuthorization(Roles.Integration).Accepts<ConfirmationBody>("application/json");
         api.MapPut("/capacity", PutCapacityAsync).RequireAuthorization(Policies.IntegrationOrSupervisor).Accepts<CapacityBody>("application/json");
+        api.MapPost("/agents", CreateAgentAsync).RequireAuthorization(Roles.Supervisor).Accepts<AgentBody>("application/json");
         api.MapGet("/load", GetLoadAsync).RequireAuthorization(Policies.AnyRole).Produces<LoadView>();
         return app;
     }
@@ -219,6 +220,39 @@ public static class DirectoryEndpoints
         var snapshot = await load.CurrentAsync(db, policies.Current, ct);
         var deferred = await db.Appeals.CountAsync(a => a.AwaitingAdmission, ct);
         return TypedResults.Ok(new LoadView(WireName.Of(snapshot.Level), double.IsInfinity(snapshot.BacklogHours) ? double.MaxValue : Math.Round(snapshot.BacklogHours, 2), snapshot.AgentsOnline, deferred, snapshot.AvgHandleMinutes, snapshot.OpenTickets));
+    }
+
+    public sealed record AgentBody(string? Name, string? DisplayName, string? Password, string? Role);
+
+    /// <summary>A supervisor creates a workspace login for an agent or another supervisor.</summary>
+    private static async Task<IResult> CreateAgentAsync(HttpRequest request, Application.Workspace.AgentDirectory agents, CancellationToken ct)
+    {
+        var body = await BodyReader.ReadAsync<AgentBody>(request);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        var b = body.Value!;
+        var errors = new ValidationErrors();
+        if (b.Name is not { Length: >= 2 and <= AgentAccount.MaxNameLength } || !b.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            errors.Add("name", "2–64 characters: letters, digits, '.', '-', '_'.");
+        }
+        if (b.Password is not { Length: >= 10 and <= 200 })
+        {
+            errors.Add("password", "10–200 characters.");
+        }
+        if (!Application.Workspace.AgentDirectory.Roles.Contains(b.Role))
+        {
+            errors.Add("role", "agent or supervisor.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+        return await agents.CreateAsync(b.Name!, b.DisplayName ?? b.Name!, b.Password!, b.Role!, ct)
+            ? TypedResults.Created($"/api/v1/agents/{b.Name}", new { name = b.Name, role = b.Role })
+            : Problems.Problems.Conflict($"An agent named '{b.Name}' exists.");
     }
 
     internal static void CheckId(ValidationErrors errors, string field, string value, int max)

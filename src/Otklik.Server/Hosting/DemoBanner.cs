@@ -28,6 +28,8 @@ public static class DemoBanner
                  -H 'Authorization: Bearer {integration}' -H 'Content-Type: application/json' \
                  -H "Idempotency-Key: $(date +%s%N)" \
                  -d '{"{"}"channel":"app","requester":{"{"}"account_id":"a-1001"{"}"},"role":"buyer","order_number":"38211574-0012","problem_type":"damaged_item","demand":"replacement","text":"Чайник пришёл с трещиной на корпусе, прошу замену"{"}"}'
+             Web:  {address}/portal (log in as Анна: phone +7 916 123-45-67, the code is shown on the page)
+                   {address}/workspace (agent / otklik-demo, supervisor / otklik-demo)
              Add  ,"attachments":[{"{"}"name":"photo1.jpg","content_type":"image/jpeg","size":182044{"}"}]  to get a ticket; then
                curl -s {address}/api/v1/tickets?queue=buyers -H 'Authorization: Bearer {agent}'
             ────────────────────────────────────────────────────────────────────────────

@@ -1,14 +1,20 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Otklik.Application;
 using Otklik.Application.Demo;
+using Otklik.Application.Portal;
+using Otklik.Application.Workspace;
 using Otklik.Core.Calendar;
 using Otklik.Server.Auth;
 using Otklik.Server.Endpoints;
+using Otklik.Server.Ui;
+using Otklik.Server.Ui.Portal;
+using Otklik.Server.Ui.Workspace;
 using Prometheus;
 
 namespace Otklik.Server.Hosting;
@@ -27,8 +33,34 @@ public static class OtklikServerExtensions
         services.AddProblemDetails();
         services.AddSingleton<ApiKeyStore>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization(Policies.Add);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(PortalUser.Scheme, o => Cookie(o, "otklik.portal", "/portal/login", TimeSpan.FromDays(7)))
+            .AddCookie(WorkspaceUser.Scheme, o => Cookie(o, "otklik.workspace", "/workspace/login", TimeSpan.FromHours(12)));
+        services.AddAuthorization(o =>
+        {
+            Policies.Add(o);
+            o.AddPolicy(PortalUser.Policy, p => p.AddAuthenticationSchemes(PortalUser.Scheme).RequireClaim(PortalUser.AccountClaim));
+            o.AddPolicy(WorkspaceUser.Policy, p => p.AddAuthenticationSchemes(WorkspaceUser.Scheme).RequireRole(Roles.Agent, Roles.Supervisor));
+        });
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys"))).SetApplicationName("Otklik");
+        // Russian stays readable in the page source; markup characters are still encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Ui";
+            o.Conventions.AuthorizeFolder("/Portal", PortalUser.Policy);
+            o.Conventions.AllowAnonymousToPage("/Portal/Login");
+            o.Conventions.AuthorizeFolder("/Workspace", WorkspaceUser.Policy);
+            o.Conventions.AllowAnonymousToPage("/Workspace/Login");
+        });
+        if (builder.Configuration.GetValue("demo", false))
+        {
+            services.AddSingleton<IOneTimeCodeSender, DemoCodeSender>();
+        }
+        else
+        {
+            services.AddSingleton<IOneTimeCodeSender, UnconfiguredCodeSender>();
+        }
         services.AddRateLimiter(o =>
         {
             var perSecond = builder.Configuration.GetValue("Limits:ClientRequestsPerSecond", 5000);
@@ -78,6 +110,12 @@ public static class OtklikServerExtensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
+        });
+        app.MapRazorPages();
+        app.MapUiEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {
@@ -117,9 +155,31 @@ public static class OtklikServerExtensions
                     app.Logger.LogInformation("Demo marketplace loaded: {Accounts} accounts, {Orders} orders, {Identities} identities", seeded.Accounts, seeded.Orders, seeded.Identities);
                 }
             }
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var agents = scope.ServiceProvider.GetRequiredService<AgentDirectory>();
+                await agents.CreateAsync(DemoAgentName, "Ольга (демо-агент)", DemoAgentPassword, Roles.Agent, app.Lifetime.ApplicationStopping);
+                await agents.CreateAsync(DemoSupervisorName, "Марина (демо-супервайзер)", DemoAgentPassword, Roles.Supervisor, app.Lifetime.ApplicationStopping);
+            }
             app.Lifetime.ApplicationStarted.Register(() => DemoBanner.Print(app.Services.GetRequiredService<IServer>(), keys, app.Services.GetRequiredService<ServerPaths>(), Console.Out));
         }
         _ = app.Services.GetRequiredService<IOptions<DeskOptions>>().Value;
+    }
+
+    /// <summary>The demo's workspace logins (demo data only; real agents are created by a supervisor).</summary>
+    public const string DemoAgentName = "agent";
+    public const string DemoSupervisorName = "supervisor";
+    public const string DemoAgentPassword = "otklik-demo";
+
+    private static void Cookie(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions o, string name, string loginPath, TimeSpan lifetime)
+    {
+        o.Cookie.Name = name;
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.LoginPath = loginPath;
+        o.ExpireTimeSpan = lifetime;
+        o.SlidingExpiration = true;
     }
 
     private static Task WriteHealth(HttpContext context, HealthReport report)

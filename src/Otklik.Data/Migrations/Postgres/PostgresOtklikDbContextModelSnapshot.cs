@@ -562,6 +562,35 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("ticket_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Data.AgentAccount", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("agents", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Data.CalendarYearRecord", b =>
                 {
                     b.Property<int>("Year")

@@ -550,6 +550,35 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("ticket_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Data.AgentAccount", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("agents", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Data.CalendarYearRecord", b =>
                 {
                     b.Property<int>("Year")

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Otklik.Application.Appeals;
+using Otklik.Application.Documents;
+using Otklik.Application.Portal;
+using Otklik.Application.Tickets;
+using Otklik.Core.Appeals;
+using Otklik.Core.Requesters;
+using Otklik.Server.Contracts;
+using Otklik.Server.Endpoints;
+
+namespace Otklik.Server.Ui.Portal;
+
+/// <summary>The customer's view of a ticket: the public conversation, the due time, a way to add to it, and the claim documents once offered.</summary>
+public sealed class TicketModel(TicketQueries tickets, CustomerPortal portal, AppealIntake intake, ClaimDocumentBuilder documents, Views views, TimeProvider time) : PageModel
+{
+    public TicketView? Ticket { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
+    {
+        var ticket = await OwnedAsync(id, ct);
+        if (ticket is null)
+        {
+            return NotFound();
+        }
+        Ticket = views.Ticket(ticket, withMessages: true);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetDocumentAsync(string id, string kind, CancellationToken ct)
+    {
+        var ticket = await OwnedAsync(id, ct);
+        if (ticket?.ClaimOfferedAt is null)
+        {
+            return NotFound();
+        }
+        var document = await documents.BuildAsync(id, kind == "claim" ? DocumentKind.Claim : DocumentKind.RegulatorComplaint, ct);
+        return File(DocumentRenderer.Pdf(document!), "application/pdf", document!.FileName + ".pdf");
+    }
+
+    /// <summary>Writing more is an appeal like any other: it passes the gate and merges into this ticket.</summary>
+    public async Task<IActionResult> OnPostAsync(string id, string? text, CancellationToken ct)
+    {
+        var ticket = await OwnedAsync(id, ct);
+        if (ticket is null)
+        {
+            return NotFound();
+        }
+        if (string.IsNullOrWhiteSpace(text) || text.Length > AppealRequest.MaxTextLength)
+        {
+            return Redirect($"/portal/tickets/{id}");
+        }
+        var account = (await portal.AccountAsync(ticket.AccountId!, ct))!;
+        var request = new AppealRequest(Channel.Web, RequesterAddress.ForAccount(account.AccountId), account.Role, ticket.OrderNumber, ticket.ProblemType,
+            null, text.Trim(), [], ClaimedData.None, time.GetUtcNow());
+        var key = Guid.NewGuid().ToString("N");
+        var result = await intake.SubmitAsync(new AppealSubmission(request, "portal", key, key, "{}"), ct);
+        return Redirect($"/portal/appeals/{result.Appeal!.AppealId}");
+    }
+
+    private async Task<Core.Tickets.Ticket?> OwnedAsync(string id, CancellationToken ct)
+    {
+        var ticket = await tickets.GetAsync(id, ct);
+        return ticket is not null && ticket.AccountId == PortalUser.AccountId(User) ? ticket : null;
+    }
+}

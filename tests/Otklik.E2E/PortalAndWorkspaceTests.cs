@@ -1,0 +1,143 @@
+using Microsoft.Playwright;
+
+namespace Otklik.E2E;
+
+/// <summary>
+/// A buyer and an agent in Debian's Chromium against the running demo server: the buyer files a
+/// damaged-item appeal without a photo, is asked for evidence, adds a photo and gets a ticket; an
+/// agent answers and the buyer sees the answer; an agent overrides a held appeal. Each page is kept
+/// as a screenshot (OTKLIK_ARTIFACTS, default TestResults/screenshots).
+/// </summary>
+public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixture<ServerProcess>, IAsyncLifetime
+{
+    private static readonly string s_artifacts = Environment.GetEnvironmentVariable("OTKLIK_ARTIFACTS") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    // A tiny valid JPEG (SOI, APP0/JFIF header…), enough for the server's content check.
+    private static readonly byte[] s_jpeg =
+        [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9];
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("OTKLIK_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(s_artifacts);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private async Task<IPage> NewPageAsync(int width = 1100)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+        return await context.NewPageAsync();
+    }
+
+    private static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, name + ".png"), FullPage = true });
+
+    private static async Task LogInBuyerAsync(IPage page)
+    {
+        await page.GotoAsync("/portal/login");
+        await page.FillAsync("#phone", "+7 916 123-45-67");
+        await page.ClickAsync("button[type=submit]");
+        var code = await page.InnerTextAsync("#demo-code");
+        await page.FillAsync("#code", code);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/portal");
+    }
+
+    private static async Task LogInAgentAsync(IPage page)
+    {
+        await page.GotoAsync("/workspace/login");
+        await page.FillAsync("#name", "agent");
+        await page.FillAsync("#password", "otklik-demo");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/workspace");
+    }
+
+    [Fact]
+    public async Task Buyer_IsAskedForEvidence_AddsAPhoto_GetsATicket_AgentAnswers_BuyerSeesIt_AgentOverridesAHeldAppeal()
+    {
+        var buyer = await NewPageAsync(width: 390); // a phone screen
+        await LogInBuyerAsync(buyer);
+        await ShotAsync(buyer, "01-portal-orders");
+
+        await buyer.ClickAsync("a[href='/portal/help?order=38211574-0012']");
+        await buyer.ClickAsync("a[href^='/portal/help/damaged_item']");
+        await Assertions.Expect(buyer.Locator("#requirements")).ToContainTextAsync("фото");
+        await buyer.FillAsync("#text", "Чайник пришёл с трещиной на корпусе, прошу замену");
+        await buyer.SelectOptionAsync("#demand", "replacement");
+        await ShotAsync(buyer, "02-help-with-order");
+        await buyer.ClickAsync("#appeal-form button[type=submit]");
+        await Assertions.Expect(buyer.Locator("#outcome")).ToHaveAttributeAsync("data-outcome", "needs_info");
+        await Assertions.Expect(buyer.Locator("[data-reason=evidence_required]")).ToBeVisibleAsync();
+        var heldUrl = buyer.Url;
+        await ShotAsync(buyer, "03-decision-needs-evidence");
+
+        await buyer.ClickAsync("[data-action=attach_evidence]");
+        await Assertions.Expect(buyer.Locator("#text")).ToHaveValueAsync("Чайник пришёл с трещиной на корпусе, прошу замену");
+        await buyer.SetInputFilesAsync("#photos", new FilePayload { Name = "трещина.jpg", MimeType = "image/jpeg", Buffer = s_jpeg });
+        await buyer.ClickAsync("#appeal-form button[type=submit]");
+        await Assertions.Expect(buyer.Locator("#outcome")).ToHaveAttributeAsync("data-outcome", "accepted");
+        var ticketNumber = await buyer.InnerTextAsync("#ticket-link");
+        await ShotAsync(buyer, "04-decision-accepted");
+
+        var agent = await NewPageAsync();
+        await LogInAgentAsync(agent);
+        await ShotAsync(agent, "05-workspace-queue");
+        await agent.FillAsync("#q", ticketNumber);
+        await agent.ClickAsync("#search button[type=submit]");
+        await agent.ClickAsync($"#queue a:text('{ticketNumber}')");
+        await agent.FillAsync("#reply", "Здравствуйте, Анна! Оформили замену чайника, курьер приедет завтра.");
+        await agent.ClickAsync("#reply-form button[type=submit]");
+        await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Оформили замену");
+        await ShotAsync(agent, "06-workspace-ticket");
+
+        await buyer.ClickAsync("#ticket-link");
+        await Assertions.Expect(buyer.Locator("#conversation .msg.agent")).ToContainTextAsync("Оформили замену");
+        await ShotAsync(buyer, "07-portal-ticket-answer");
+
+        // The first, held appeal waits in the review queue; the agent turns it into a ticket.
+        await agent.GotoAsync("/workspace/review");
+        var heldId = heldUrl[(heldUrl.LastIndexOf('/') + 1)..];
+        var card = agent.Locator($"[data-appeal='{heldId}']");
+        await Assertions.Expect(card).ToContainTextAsync("evidence_required");
+        await ShotAsync(agent, "08-workspace-review");
+        await card.Locator("input[name=reason]").FillAsync("Клиент прислал фото в чат");
+        await card.Locator("button[type=submit]").ClickAsync();
+        await agent.WaitForURLAsync("**/workspace/tickets/**");
+        await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Клиент прислал фото в чат");
+        await ShotAsync(agent, "09-workspace-overridden");
+    }
+
+    [Fact]
+    public async Task Portal_SwitchesToEnglish_AndHidesOtherCustomersAppeals()
+    {
+        var page = await NewPageAsync();
+        await LogInBuyerAsync(page);
+        await page.ClickAsync("a[lang=en]");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("My orders");
+        var response = await page.GotoAsync("/portal/appeals/ap_01SOMEONEELSE");
+        Assert.Equal(404, response!.Status);
+        var wrongCode = await NewPageAsync();
+        await wrongCode.GotoAsync("/portal/login");
+        await wrongCode.FillAsync("#phone", "+7 916 123-45-67");
+        await wrongCode.ClickAsync("button[type=submit]");
+        await wrongCode.FillAsync("#code", "000000");
+        await wrongCode.ClickAsync("button[type=submit]");
+        await Assertions.Expect(wrongCode.Locator(".error")).ToBeVisibleAsync();
+    }
+}
