@@ -48,10 +48,11 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
     private static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, name + ".png"), FullPage = true });
 
-    private static async Task LogInBuyerAsync(IPage page)
+    // Each phone may ask for 3 codes in 10 minutes, so the tests sign in as different demo buyers.
+    private static async Task LogInBuyerAsync(IPage page, string phone = "+7 916 123-45-67")
     {
         await page.GotoAsync("/portal/login");
-        await page.FillAsync("#phone", "+7 916 123-45-67");
+        await page.FillAsync("#phone", phone);
         await page.ClickAsync("button[type=submit]");
         var code = await page.InnerTextAsync("#demo-code");
         await page.FillAsync("#code", code);
@@ -123,18 +124,82 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await ShotAsync(agent, "09-workspace-overridden");
     }
 
+    /// <summary>Files an appeal through the API with the server's generated integration key; returns the ticket id and number.</summary>
+    private async Task<(string Id, string Number)> FileAppealAsync(string account, string text)
+    {
+        using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "api-keys.json")));
+        var key = keys.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("role").GetString() == "integration").GetProperty("key").GetString();
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appeals")
+        {
+            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { channel = "app", requester = new { account_id = account }, problem_type = "other", text }), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var response = await http.SendAsync(request);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var ticket = body.RootElement.GetProperty("ticket");
+        return (ticket.GetProperty("ticket_id").GetString()!, ticket.GetProperty("number").GetString()!);
+    }
+
+    [Fact]
+    public async Task Workspace_LiveUpdates_Presence_Macros_Reassign_Merge()
+    {
+        var (firstId, firstNumber) = await FileAppealAsync("a-1001", "Не начислились баллы за покупку наушников в прошлом месяце");
+        var (secondId, _) = await FileAppealAsync("a-1001", "Как изменить адрес доставки по умолчанию в профиле");
+
+        var agent = await NewPageAsync();
+        await LogInAgentAsync(agent);
+        await agent.GotoAsync($"/workspace/tickets/{firstId}");
+        await Assertions.Expect(agent.Locator("#presence")).ToContainTextAsync("Ольга");
+
+        // A supervisor opens the same ticket: the agent sees it without reloading.
+        var supervisor = await NewPageAsync();
+        await supervisor.GotoAsync("/workspace/login");
+        await supervisor.FillAsync("#name", "supervisor");
+        await supervisor.FillAsync("#password", "otklik-demo");
+        await supervisor.ClickAsync("button[type=submit]");
+        await supervisor.GotoAsync($"/workspace/tickets/{firstId}");
+        await Assertions.Expect(agent.Locator("#presence")).ToContainTextAsync("Марина", new() { Timeout = 10_000 });
+
+        // The customer writes more on the portal: it appears on the agent's open page.
+        var buyer = await NewPageAsync();
+        await LogInBuyerAsync(buyer);
+        await buyer.GotoAsync($"/portal/tickets/{firstId}");
+        await buyer.FillAsync("#text", "Баллов так и нет, проверьте пожалуйста");
+        await buyer.ClickAsync("form:has(#text) button[type=submit]");
+        await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Баллов так и нет", new() { Timeout = 10_000 });
+        await ShotAsync(agent, "10-workspace-live");
+
+        // A canned reply is filled for this customer and ticket.
+        await agent.SelectOptionAsync("#macro", new SelectOptionValue { Index = 1 });
+        await Assertions.Expect(agent.Locator("#reply")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Анна Петрова.*" + firstNumber));
+
+        await agent.SelectOptionAsync("#queue", "escalations");
+        await agent.SelectOptionAsync("#assignee", "agent");
+        await agent.ClickAsync("#assign-form button[type=submit]");
+        await Assertions.Expect(agent.Locator("#ticket-queue")).ToHaveTextAsync("escalations");
+        await Assertions.Expect(agent.Locator("#ticket-assignee")).ToHaveTextAsync("agent");
+
+        await agent.GotoAsync($"/workspace/tickets/{secondId}");
+        await agent.FillAsync("#into", firstNumber);
+        await agent.ClickAsync("#merge-form button[type=submit]");
+        await agent.WaitForURLAsync($"**/workspace/tickets/{firstId}");
+        await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("адрес доставки");
+    }
+
     [Fact]
     public async Task Portal_SwitchesToEnglish_AndHidesOtherCustomersAppeals()
     {
         var page = await NewPageAsync();
-        await LogInBuyerAsync(page);
+        await LogInBuyerAsync(page, "+7 916 000-00-02");
         await page.ClickAsync("a[lang=en]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("My orders");
         var response = await page.GotoAsync("/portal/appeals/ap_01SOMEONEELSE");
         Assert.Equal(404, response!.Status);
         var wrongCode = await NewPageAsync();
         await wrongCode.GotoAsync("/portal/login");
-        await wrongCode.FillAsync("#phone", "+7 916 123-45-67");
+        await wrongCode.FillAsync("#phone", "+7 916 000-00-03");
         await wrongCode.ClickAsync("button[type=submit]");
         await wrongCode.FillAsync("#code", "000000");
         await wrongCode.ClickAsync("button[type=submit]");

@@ -186,6 +186,37 @@ public sealed class TicketsAndLoadTests : IDisposable
     }
 
     [Fact]
+    public async Task MergeAndReassign_ThroughTheApi_OnlyWithinOneCustomer()
+    {
+        var account = Api.NewId("a");
+        var other = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        await _integration.PutAccountAsync(other);
+        var first = (await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Не пришли баллы за отзыв на товар", photo: false))).Body;
+        var second = (await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Как удалить старый адрес доставки из профиля", photo: false))).Body;
+        var stranger = (await _integration.PostAppealAsync(Api.Appeal(other, null, "other", "Вопрос про подарочную карту магазина", photo: false))).Body;
+        var firstId = first.Str("ticket.ticket_id");
+        var secondId = second.Str("ticket.ticket_id");
+
+        var refused = await _agent.PostAsJsonAsync($"/api/v1/tickets/{stranger.Str("ticket.ticket_id")}/merge", new { into = firstId });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _agent.PostAsJsonAsync($"/api/v1/tickets/{firstId}/merge", new { into = firstId })).StatusCode);
+
+        var merged = await _agent.PostJsonAsync($"/api/v1/tickets/{secondId}/merge", new { into = first.Str("ticket.number") });
+        Assert.Equal(firstId, merged.Str("ticket_id"));
+        Assert.Contains(merged["messages"]!.AsArray(), m => m!.Str("text").Contains("адрес доставки", StringComparison.Ordinal));
+        var source = await _agent.GetJsonAsync($"/api/v1/tickets/{secondId}");
+        Assert.Equal("closed", source.Str("status"));
+        Assert.Contains(source["events"]!.AsArray(), e => e!.Str("kind") == "merged");
+
+        var assigned = await _agent.PostJsonAsync($"/api/v1/tickets/{firstId}/assignment", new { queue = "escalations", assignee = "agent" });
+        Assert.Equal("escalations", assigned.Str("queue"));
+        Assert.Equal("agent", assigned.Str("assignee"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await _agent.PostAsJsonAsync($"/api/v1/tickets/{firstId}/assignment", new { queue = "vip" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _integration.PostAsJsonAsync($"/api/v1/tickets/{firstId}/assignment", new { queue = "buyers" })).StatusCode);
+    }
+
+    [Fact]
     public async Task AcknowledgedAppeals_SurviveARestart()
     {
         var account = Api.NewId("a");

@@ -20,6 +20,29 @@ public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvi
         return ticket;
     }
 
+    /// <summary>
+    /// The customer writes in an open conversation (the portal's ticket page): a reply, not a new
+    /// appeal, so it neither passes the gate again nor counts against the limits. A ticket waiting on
+    /// the customer (pending) opens again.
+    /// </summary>
+    public async Task<Ticket?> AddCustomerReplyAsync(string ticketId, string accountId, Core.Appeals.Channel channel, string text, CancellationToken ct)
+    {
+        var ticket = await LoadAsync(ticketId, ct);
+        if (ticket is null || ticket.AccountId != accountId || !ticket.Status.IsActive())
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        if (ticket.Status == TicketStatus.Pending)
+        {
+            ticket.ChangeStatus(TicketStatus.Open, now, clock.WholeBusinessDaysBetween, clock.ShiftByBusinessDays);
+        }
+        ticket.AddCustomerMessage(channel, text, now, null);
+        await db.SaveChangesAsync(ct);
+        load.Invalidate();
+        return ticket;
+    }
+
     public async Task<Ticket?> ChangeStatusAsync(string ticketId, TicketStatus status, CancellationToken ct)
     {
         var ticket = await LoadAsync(ticketId, ct);
@@ -30,6 +53,57 @@ public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvi
         ticket.ChangeStatus(status, time.GetUtcNow(), clock.WholeBusinessDaysBetween, clock.ShiftByBusinessDays);
         await db.SaveChangesAsync(ct);
         load.Invalidate();
+        return ticket;
+    }
+
+    public enum MergeResult
+    {
+        Done,
+        NotFound,
+        SameTicket,
+        OtherRequester,
+        NotActive,
+    }
+
+    /// <summary>Merges one ticket into another of the same requester.</summary>
+    public async Task<(MergeResult Result, Ticket? Target)> MergeAsync(string sourceId, string into, string agent, CancellationToken ct)
+    {
+        var source = await LoadAsync(sourceId, ct);
+        var target = into.StartsWith("T-", StringComparison.OrdinalIgnoreCase) && long.TryParse(into[2..], out var seq)
+            ? await db.Tickets.Include(t => t.Messages).FirstOrDefaultAsync(t => t.Seq == seq, ct)
+            : await LoadAsync(into, ct);
+        if (source is null || target is null)
+        {
+            return (MergeResult.NotFound, null);
+        }
+        if (source.TicketId == target.TicketId)
+        {
+            return (MergeResult.SameTicket, null);
+        }
+        // Only one customer's tickets merge: a merge must never show one customer another's conversation.
+        if (source.RequesterKey != target.RequesterKey)
+        {
+            return (MergeResult.OtherRequester, null);
+        }
+        if (!source.Status.IsActive() || target.Status == TicketStatus.Closed)
+        {
+            return (MergeResult.NotActive, null);
+        }
+        source.MergeInto(target, agent, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        load.Invalidate();
+        return (MergeResult.Done, target);
+    }
+
+    public async Task<Ticket?> ReassignAsync(string ticketId, Queue queue, string? assignee, string by, CancellationToken ct)
+    {
+        var ticket = await LoadAsync(ticketId, ct);
+        if (ticket is null)
+        {
+            return null;
+        }
+        ticket.Reassign(queue, assignee, by, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
         return ticket;
     }
 

@@ -38,6 +38,9 @@ public sealed record GatePolicy
     /// <summary>Demands that make an appeal P1 when its type has a legal basis.</summary>
     public IReadOnlyList<Demand> UrgentDemands { get; init; } = [Demand.Refund, Demand.Replacement, Demand.Repair];
 
+    /// <summary>Canned replies for agents; <c>{customer_name}</c>, <c>{ticket}</c>, <c>{order}</c>, <c>{due}</c> are filled per ticket.</summary>
+    public IReadOnlyList<Macro> Macros { get; init; } = [];
+
     /// <summary>Texts by language code ("ru", "en").</summary>
     public IReadOnlyDictionary<string, LanguageTexts> Texts { get; init; } = new Dictionary<string, LanguageTexts>();
 

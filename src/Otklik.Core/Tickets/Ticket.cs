@@ -60,6 +60,40 @@ public sealed class Ticket
 
     public List<TicketEvent> Events { get; } = [];
 
+    /// <summary>The agent who owns the ticket now; null while it waits in its queue.</summary>
+    public string? Assignee { get; private set; }
+
+    /// <summary>Hands the ticket to another queue and/or agent; recorded on the timeline.</summary>
+    public void Reassign(Queue queue, string? assignee, string by, DateTimeOffset at)
+    {
+        if (queue == Queue && assignee == Assignee)
+        {
+            return;
+        }
+        Record(TicketEventKind.Reassigned, at, $"{Queue}/{Assignee ?? "-"} → {queue}/{assignee ?? "-"} by {by}".ToLowerInvariant());
+        Queue = queue;
+        Assignee = assignee;
+        Touch(at);
+    }
+
+    /// <summary>
+    /// Moves this ticket's conversation into <paramref name="target"/> (same requester) and closes this
+    /// one, pointing at the target; the customer's history stays whole.
+    /// </summary>
+    public void MergeInto(Ticket target, string by, DateTimeOffset at)
+    {
+        foreach (var m in Messages.OrderBy(m => m.At))
+        {
+            target.Messages.Add(new TicketMessage { Author = m.Author, Channel = m.Channel, Text = m.Text, At = m.At, Internal = m.Internal, AppealId = m.AppealId, AuthorName = m.AuthorName });
+        }
+        target.AppealCount += AppealCount;
+        target.Record(TicketEventKind.Merged, at, $"{Number} merged in by {by}");
+        target.Touch(at);
+        AddSystemNote($"Merged into {target.Number} by {by}", at);
+        Record(TicketEventKind.Merged, at, $"merged into {target.Number}");
+        ChangeStatus(TicketStatus.Closed, at, (_, _) => 0, (d, _) => d);
+    }
+
     /// <summary>Optimistic concurrency: two nodes changing one ticket never both win.</summary>
     public long Version { get; set; }
 
@@ -219,7 +253,7 @@ public sealed class Ticket
         Touch(at);
     }
 
-    private void Touch(DateTimeOffset at)
+    internal void Touch(DateTimeOffset at)
     {
         if (at > UpdatedAt)
         {

@@ -8,4 +8,6 @@ public enum TicketEventKind
     FirstResponseBreached,
     LegalQueue,
     SystematicallyUnanswered,
+    Reassigned,
+    Merged,
 }

@@ -32,6 +32,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasMany(t => t.Events).WithOne().HasForeignKey(e => e.TicketSeq).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(t => t.Events).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.Property(t => t.ClaimOfferReason).HasMaxLength(64);
+        b.Property(t => t.Assignee).HasMaxLength(AgentAccount.MaxNameLength);
         b.Property(t => t.LegalArticle).HasMaxLength(16);
         b.Property(t => t.PenaltyPercentPerDay).HasPrecision(6, 3);
         b.Property(t => t.PriceRub).HasPrecision(14, 2);

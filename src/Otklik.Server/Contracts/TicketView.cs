@@ -7,6 +7,7 @@ public sealed record TicketView
     public required string Status { get; init; }
     public required string Queue { get; init; }
     public required string Priority { get; init; }
+    public string? Assignee { get; init; }
     public string? AccountId { get; init; }
     public string? OrderNumber { get; init; }
     public required string ProblemType { get; init; }

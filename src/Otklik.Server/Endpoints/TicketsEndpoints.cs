@@ -19,6 +19,8 @@ public static class TicketsEndpoints
         tickets.MapGet("/", ListAsync).RequireAuthorization(Policies.AnyRole).Produces<Page<TicketView>>();
         tickets.MapGet("/{ticketId}", GetAsync).RequireAuthorization(Policies.AnyRole).Produces<TicketView>();
         tickets.MapPost("/{ticketId}/messages", AddMessageAsync).RequireAuthorization(Policies.AgentOrSupervisor).Accepts<MessageBody>("application/json").Produces<TicketView>(201);
+        tickets.MapPost("/{ticketId}/merge", MergeAsync).RequireAuthorization(Policies.AgentOrSupervisor).Accepts<MergeBody>("application/json").Produces<TicketView>();
+        tickets.MapPost("/{ticketId}/assignment", ReassignAsync).RequireAuthorization(Policies.AgentOrSupervisor).Accepts<AssignmentBody>("application/json").Produces<TicketView>();
         tickets.MapPost("/{ticketId}/status", ChangeStatusAsync).RequireAuthorization(Policies.AgentOrSupervisor).Accepts<StatusBody>("application/json").Produces<TicketView>();
         return app;
     }
@@ -77,6 +79,53 @@ public static class TicketsEndpoints
         }
         var ticket = await commands.AddMessageAsync(ticketId, body.Value.Text, body.Value.Internal ?? false, user.Identity?.Name ?? "agent", ct);
         return ticket is null ? Problems.Problems.NotFound("Ticket", ticketId) : TypedResults.Created($"/api/v1/tickets/{ticketId}", views.Ticket(ticket, withMessages: true));
+    }
+
+    public sealed record MergeBody(string? Into);
+
+    public sealed record AssignmentBody(string? Queue, string? Assignee);
+
+    /// <summary>Merges this ticket into another of the same customer (<c>into</c>: ticket id or number).</summary>
+    private static async Task<IResult> MergeAsync(string ticketId, HttpRequest request, ClaimsPrincipal user, TicketCommands commands, Views views, CancellationToken ct)
+    {
+        var body = await BodyReader.ReadAsync<MergeBody>(request);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        if (string.IsNullOrWhiteSpace(body.Value!.Into) || body.Value.Into.Length > 64)
+        {
+            return Problems.Problems.Validation("into", "Required: the ticket id or number to merge into.");
+        }
+        var (result, target) = await commands.MergeAsync(ticketId, body.Value.Into.Trim(), user.Identity?.Name ?? "agent", ct);
+        return result switch
+        {
+            TicketCommands.MergeResult.Done => TypedResults.Ok(views.Ticket(target!, withMessages: true)),
+            TicketCommands.MergeResult.NotFound => Problems.Problems.NotFound("Ticket", ticketId + " / " + body.Value.Into),
+            TicketCommands.MergeResult.SameTicket => Problems.Problems.Validation("into", "A ticket cannot be merged into itself."),
+            TicketCommands.MergeResult.OtherRequester => Problems.Problems.Conflict("Only tickets of the same customer can be merged."),
+            _ => Problems.Problems.Conflict("Only an open or pending ticket can be merged, and not into a closed one."),
+        };
+    }
+
+    private static async Task<IResult> ReassignAsync(string ticketId, HttpRequest request, ClaimsPrincipal user, TicketCommands commands, Views views, CancellationToken ct)
+    {
+        var body = await BodyReader.ReadAsync<AssignmentBody>(request);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        if (!WireName.TryParse<Queue>(body.Value!.Queue, out var queue))
+        {
+            return Problems.Problems.Validation("queue", "One of " + string.Join(", ", WireName.All<Queue>()) + ".");
+        }
+        var assignee = string.IsNullOrWhiteSpace(body.Value.Assignee) ? null : body.Value.Assignee.Trim();
+        if (assignee is { Length: > 64 })
+        {
+            return Problems.Problems.Validation("assignee", "At most 64 characters.");
+        }
+        var ticket = await commands.ReassignAsync(ticketId, queue, assignee, user.Identity?.Name ?? "agent", ct);
+        return ticket is null ? Problems.Problems.NotFound("Ticket", ticketId) : TypedResults.Ok(views.Ticket(ticket, withMessages: true));
     }
 
     private static async Task<IResult> ChangeStatusAsync(string ticketId, HttpRequest request, TicketCommands commands, AppealReview review, Views views, CancellationToken ct)

@@ -99,6 +99,7 @@ public sealed class Views(PolicyProvider policies, SlaClock clock, TimeProvider 
             Status = WireName.Of(t.Status),
             Queue = WireName.Of(t.Queue),
             Priority = WireName.Of(t.Priority),
+            Assignee = t.Assignee,
             AccountId = t.AccountId,
             OrderNumber = t.OrderNumber,
             ProblemType = t.ProblemType,

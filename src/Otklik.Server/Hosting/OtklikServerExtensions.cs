@@ -80,6 +80,7 @@ public static class OtklikServerExtensions
             };
         });
         services.AddScoped<Views>();
+        services.AddSingleton<TicketPresence>();
         services.AddHostedService<DeferredAdmissionService>();
         services.AddHostedService<SlaSweepService>();
         services.AddHealthChecks()

@@ -337,6 +337,10 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<int>("AppealCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Assignee")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -329,6 +329,10 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<int>("AppealCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Assignee")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -12,7 +12,7 @@ using Otklik.Server.Endpoints;
 namespace Otklik.Server.Ui.Portal;
 
 /// <summary>The customer's view of a ticket: the public conversation, the due time, a way to add to it, and the claim documents once offered.</summary>
-public sealed class TicketModel(TicketQueries tickets, CustomerPortal portal, AppealIntake intake, ClaimDocumentBuilder documents, Views views, TimeProvider time) : PageModel
+public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, ClaimDocumentBuilder documents, Views views) : PageModel
 {
     public TicketView? Ticket { get; private set; }
 
@@ -38,7 +38,7 @@ public sealed class TicketModel(TicketQueries tickets, CustomerPortal portal, Ap
         return File(DocumentRenderer.Pdf(document!), "application/pdf", document!.FileName + ".pdf");
     }
 
-    /// <summary>Writing more is an appeal like any other: it passes the gate and merges into this ticket.</summary>
+    /// <summary>Writing more continues this conversation: the message lands on this ticket.</summary>
     public async Task<IActionResult> OnPostAsync(string id, string? text, CancellationToken ct)
     {
         var ticket = await OwnedAsync(id, ct);
@@ -46,16 +46,11 @@ public sealed class TicketModel(TicketQueries tickets, CustomerPortal portal, Ap
         {
             return NotFound();
         }
-        if (string.IsNullOrWhiteSpace(text) || text.Length > AppealRequest.MaxTextLength)
+        if (!string.IsNullOrWhiteSpace(text) && text.Length <= AppealRequest.MaxTextLength)
         {
-            return Redirect($"/portal/tickets/{id}");
+            await commands.AddCustomerReplyAsync(id, ticket.AccountId!, Channel.Web, text.Trim(), ct);
         }
-        var account = (await portal.AccountAsync(ticket.AccountId!, ct))!;
-        var request = new AppealRequest(Channel.Web, RequesterAddress.ForAccount(account.AccountId), account.Role, ticket.OrderNumber, ticket.ProblemType,
-            null, text.Trim(), [], ClaimedData.None, time.GetUtcNow());
-        var key = Guid.NewGuid().ToString("N");
-        var result = await intake.SubmitAsync(new AppealSubmission(request, "portal", key, key, "{}"), ct);
-        return Redirect($"/portal/appeals/{result.Appeal!.AppealId}");
+        return Redirect($"/portal/tickets/{id}");
     }
 
     private async Task<Core.Tickets.Ticket?> OwnedAsync(string id, CancellationToken ct)

@@ -16,13 +16,16 @@ using Otklik.Server.Endpoints;
 namespace Otklik.Server.Ui.Workspace;
 
 /// <summary>The ticket page: the conversation across channels, the customer's orders and earlier tickets, the gate's trace, reply and status.</summary>
-public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, AppealQueries appeals, CustomerPortal portal, OtklikDbContext db, Views views) : PageModel
+public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, AppealQueries appeals, CustomerPortal portal, OtklikDbContext db, Views views, Application.Policy.PolicyProvider policies) : PageModel
 {
     public TicketView? Ticket { get; private set; }
     public Requester? Customer { get; private set; }
     public IReadOnlyList<Order> Orders { get; private set; } = [];
     public IReadOnlyList<Ticket> Earlier { get; private set; } = [];
     public IReadOnlyList<TraceView> Traces { get; private set; } = [];
+    public IReadOnlyList<Otklik.Core.Policy.Macro> Macros { get; private set; } = [];
+    public IReadOnlyList<string> Agents { get; private set; } = [];
+    public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
@@ -48,7 +51,39 @@ public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, 
             }
         }
         Traces = traces;
+        Agents = await db.Agents.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(ct);
+        // Macros come filled for this ticket, so inserting one is a copy, not a template the agent edits by hand.
+        var name = Customer?.Name ?? "";
+        var due = Ticket.Sla.FirstResponseDue.ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Macros = [.. policies.Current.Macros.Select(m => m with
+        {
+            Text = m.Text.Replace("{customer_name}", name, StringComparison.Ordinal).Replace("{ticket}", ticket.Number, StringComparison.Ordinal)
+                .Replace("{order}", ticket.OrderNumber ?? "", StringComparison.Ordinal).Replace("{due}", due, StringComparison.Ordinal),
+        })];
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostAssignAsync(string id, string? queue, string? assignee, CancellationToken ct)
+    {
+        if (WireName.TryParse<Queue>(queue, out var parsed) && assignee is not { Length: > 64 })
+        {
+            await commands.ReassignAsync(id, parsed, string.IsNullOrWhiteSpace(assignee) ? null : assignee, User.Identity!.Name!, ct);
+        }
+        return Redirect($"/workspace/tickets/{id}");
+    }
+
+    public async Task<IActionResult> OnPostMergeAsync(string id, string? into, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(into) && into.Length <= 64)
+        {
+            var (result, target) = await commands.MergeAsync(id, into.Trim(), User.Identity!.Name!, ct);
+            if (result == TicketCommands.MergeResult.Done)
+            {
+                return Redirect($"/workspace/tickets/{target!.TicketId}");
+            }
+            Error = result.ToString();
+        }
+        return await OnGetAsync(id, ct);
     }
 
     public async Task<IActionResult> OnPostReplyAsync(string id, string? text, bool @internal, CancellationToken ct)
