@@ -36,6 +36,21 @@ public sealed partial class AppealIntake(
     public async Task<IntakeResult> SubmitAsync(AppealSubmission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        // One connection for the whole intake: EF would otherwise open and close one per query, and
+        // every SQLite open registers EF's SQL functions again (reflection and garbage on the hot path).
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await SubmitOnOpenConnectionAsync(submission, started, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<IntakeResult> SubmitOnOpenConnectionAsync(AppealSubmission submission, long started, CancellationToken ct)
+    {
         var policy = policies.Current;
         var who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
         if (!submission.RoleGiven && who.Account is { } known && known.Role != submission.Request.Role)
