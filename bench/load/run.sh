@@ -36,9 +36,9 @@ pids+=($!)
 for _ in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:5092/ && break; sleep 0.5; done
 
 run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
-# Warm both (JIT, connection pools, SQLite page cache), then measure.
-DURATION=3s run http://127.0.0.1:5092 >/dev/null
-DURATION=3s run http://127.0.0.1:5091 >/dev/null
+# Warm both (tiered JIT, connection pools, SQLite page cache) for 10 s, then measure.
+DURATION=10s run http://127.0.0.1:5092 >/dev/null
+DURATION=10s run http://127.0.0.1:5091 >/dev/null
 bare=$(run http://127.0.0.1:5092)
 otklik=$(run http://127.0.0.1:5091)
 outcomes=$(sqlite3 "$work/otklik/otklik.db" "select Outcome, count(*) from appeals group by Outcome order by 2 desc;" 2>/dev/null | tr '\n' ' ' || true)
