@@ -20,6 +20,21 @@ public sealed class ServerProcess : IAsyncLifetime
     {
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
+        await StartAsync();
+    }
+
+    /// <summary>Ends the server the hard way (SIGKILL): no shutdown, no flush.</summary>
+    public void Kill()
+    {
+        _process?.Kill(entireProcessTree: true);
+        _process?.WaitForExit(10_000);
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts (again) on the same address and data directory.</summary>
+    public async Task StartAsync()
+    {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
         var serverDir = Path.Combine(root, "src", "Otklik.Server", "bin", configuration, "net10.0");
