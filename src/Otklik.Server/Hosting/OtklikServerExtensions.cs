@@ -80,6 +80,9 @@ public static class OtklikServerExtensions
             };
         });
         services.AddScoped<Views>();
+        services.AddOptions<Otklik.Channels.Phone.PhoneOptions>().BindConfiguration(Otklik.Channels.Phone.PhoneOptions.Section)
+            .Validate(o => o.Secret is null || o.Secret.Length >= 16, "Channels:Phone:Secret must have at least 16 characters.").ValidateOnStart();
+        services.AddScoped<Otklik.Channels.Phone.PhoneCallInbound>();
         services.AddSingleton<TicketPresence>();
         services.AddHostedService<DeferredAdmissionService>();
         services.AddHostedService<SlaSweepService>();
@@ -131,6 +134,7 @@ public static class OtklikServerExtensions
         app.MapAppealsEndpoints();
         app.MapTicketsEndpoints();
         app.MapSlaEndpoints();
+        app.MapChannelsEndpoints();
         return app;
     }
 
