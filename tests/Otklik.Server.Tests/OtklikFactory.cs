@@ -50,6 +50,9 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(Start);
 
+    /// <summary>Extra service registrations (test doubles at the edges); set before the first client is created.</summary>
+    public Action<IServiceCollection>? ExtraServices { get; set; }
+
     /// <summary>Extra configuration for this desk; set before the first client is created.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
@@ -76,7 +79,11 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            ExtraServices?.Invoke(services);
+        });
     }
 
     public HttpClient As(string key)

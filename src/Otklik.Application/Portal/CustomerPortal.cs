@@ -29,6 +29,17 @@ public sealed class CustomerPortal(OtklikDbContext db, PolicyProvider policies, 
         return identity?.AccountId is { } id ? await db.Requesters.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == id, ct) : null;
     }
 
+    /// <summary>The account a channel identity is linked to and verified for, if any.</summary>
+    public async Task<Requester?> LinkedAccountAsync(IdentityKind kind, string value, CancellationToken ct)
+    {
+        var identity = await db.Identities.AsNoTracking().FirstOrDefaultAsync(i => i.Kind == kind && i.Value == value && i.Verified, ct);
+        return identity?.AccountId is { } id ? await db.Requesters.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == id, ct) : null;
+    }
+
+    /// <summary>The channel identities of one kind linked to an account (where to deliver replies).</summary>
+    public Task<List<string>> IdentitiesAsync(string accountId, IdentityKind kind, CancellationToken ct) =>
+        db.Identities.AsNoTracking().Where(i => i.AccountId == accountId && i.Kind == kind && i.Verified).Select(i => i.Value).ToListAsync(ct);
+
     public Task<Requester?> AccountAsync(string accountId, CancellationToken ct) =>
         db.Requesters.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == accountId, ct);
 

@@ -6,7 +6,7 @@ using Otklik.Data;
 namespace Otklik.Application.Tickets;
 
 /// <summary>What agents do to a ticket: reply, note, change status.</summary>
-public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvider time, Load.LoadMonitor load)
+public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvider time, Load.LoadMonitor load, IEnumerable<Channels.IChannelSender> senders)
 {
     public async Task<Ticket?> AddMessageAsync(string ticketId, string text, bool isInternal, string agent, CancellationToken ct)
     {
@@ -17,6 +17,11 @@ public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvi
         }
         ticket.AddAgentMessage(text, isInternal, agent, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        // Stored first, then sent: a channel that is down never loses the reply from the ticket.
+        if (!isInternal && senders.FirstOrDefault(s => s.Channel == ticket.Channel) is { } sender)
+        {
+            await sender.DeliverAsync(ticket, text, ct);
+        }
         return ticket;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Otklik.Application.Appeals;
 using Otklik.Channels.Abstractions;
 using Otklik.Channels.Phone;
+using Otklik.Channels.Vk;
 using Otklik.Server.Problems;
 
 namespace Otklik.Server.Endpoints;
@@ -17,7 +18,47 @@ public static class ChannelsEndpoints
     {
         app.MapPost("/api/v1/channels/phone/calls", PhoneCallAsync).AllowAnonymous().WithTags("Channels")
             .Accepts<CallEvent>("application/json").Produces<Contracts.DecisionView>(201).ProducesProblem(401);
+        app.MapPost("/api/v1/channels/vk/callback", VkCallbackAsync).AllowAnonymous().WithTags("Channels").Accepts<VkCallback>("application/json");
         return app;
+    }
+
+    /// <summary>
+    /// The VK Callback API: the confirmation handshake, then events carrying the community's secret
+    /// (compared in constant time). VK wants a plain <c>ok</c> for every accepted event.
+    /// </summary>
+    private static async Task<IResult> VkCallbackAsync(HttpRequest request, IOptions<VkOptions> options, VkInbound inbound, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            return Problems.Problems.Create(StatusCodes.Status404NotFound, "channel-off", "Channel not configured", "The VK channel is off: set Channels:Vk:Secret, Confirmation and GroupId.");
+        }
+        var body = await BodyReader.ReadAsync<VkCallback>(request);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        var callback = body.Value!;
+        if (callback.GroupId != o.GroupId)
+        {
+            return Problems.Problems.Create(StatusCodes.Status403Forbidden, "wrong-group", "Wrong community", "This callback is for another VK community.");
+        }
+        var secretOk = callback.Secret is not null && CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(callback.Secret), System.Text.Encoding.UTF8.GetBytes(o.Secret!));
+        if (callback.Type == "confirmation" && (callback.Secret is null || secretOk))
+        {
+            return TypedResults.Text(o.Confirmation!, "text/plain");
+        }
+        if (!secretOk)
+        {
+            return Problems.Problems.Create(StatusCodes.Status403Forbidden, "bad-secret", "Wrong secret", "The callback's secret does not match the community's.");
+        }
+        if (callback.Type == "message_new" && callback.Message() is { } message && !string.IsNullOrWhiteSpace(callback.EventId) && callback.EventId.Length <= 200)
+        {
+            var hash = Convert.ToHexString(SHA256.HashData(body.Raw));
+            await inbound.HandleMessageAsync(callback.EventId, message.FromId, message.PeerId, message.Text, hash, System.Text.Encoding.UTF8.GetString(body.Raw), ct);
+        }
+        return TypedResults.Text("ok", "text/plain");
     }
 
     /// <summary>
