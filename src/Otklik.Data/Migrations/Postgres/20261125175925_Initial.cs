@@ -13,6 +13,21 @@ namespace Otklik.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "agents",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    PasswordHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agents", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "appeals",
                 columns: table => new
                 {
@@ -51,6 +66,20 @@ namespace Otklik.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_appeals", x => x.AppealId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "calendar_years",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Json = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    LoadedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    LoadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendar_years", x => x.Year);
                 });
 
             migrationBuilder.CreateTable(
@@ -169,11 +198,46 @@ namespace Otklik.Data.Migrations.Postgres
                     LegalDeadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     PendingSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     PendingBusinessDays = table.Column<int>(type: "integer", nullable: false),
+                    FirstResponseWarnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    WarnedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstResponseBreaches = table.Column<int>(type: "integer", nullable: false),
+                    FirstResponseBreachedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LegalQueuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClaimOfferedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClaimOfferReason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LastAgentReplyAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AppealCount = table.Column<int>(type: "integer", nullable: false),
+                    LegalArticle = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    PenaltyPercentPerDay = table.Column<decimal>(type: "numeric(6,3)", precision: 6, scale: 3, nullable: false),
+                    PriceRub = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: true),
+                    Assignee = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_tickets", x => x.Seq);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ticket_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TicketSeq = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Detail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ticket_events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ticket_events_tickets_TicketSeq",
+                        column: x => x.TicketSeq,
+                        principalTable: "tickets",
+                        principalColumn: "Seq",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -259,6 +323,11 @@ namespace Otklik.Data.Migrations.Postgres
                 column: "Phone");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ticket_events_TicketSeq_At",
+                table: "ticket_events",
+                columns: new[] { "TicketSeq", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ticket_messages_TicketSeq_At",
                 table: "ticket_messages",
                 columns: new[] { "TicketSeq", "At" });
@@ -272,6 +341,16 @@ namespace Otklik.Data.Migrations.Postgres
                 name: "IX_tickets_RequesterKey_Status",
                 table: "tickets",
                 columns: new[] { "RequesterKey", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_Status_FirstResponseDue",
+                table: "tickets",
+                columns: new[] { "Status", "FirstResponseDue" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_Status_LegalDeadline",
+                table: "tickets",
+                columns: new[] { "Status", "LegalDeadline" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_tickets_Status_Queue",
@@ -289,7 +368,13 @@ namespace Otklik.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "agents");
+
+            migrationBuilder.DropTable(
                 name: "appeals");
+
+            migrationBuilder.DropTable(
+                name: "calendar_years");
 
             migrationBuilder.DropTable(
                 name: "capacity");
@@ -305,6 +390,9 @@ namespace Otklik.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "requesters");
+
+            migrationBuilder.DropTable(
+                name: "ticket_events");
 
             migrationBuilder.DropTable(
                 name: "ticket_messages");

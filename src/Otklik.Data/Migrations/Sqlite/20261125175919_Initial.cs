@@ -11,6 +11,21 @@ namespace Otklik.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "agents",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agents", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "appeals",
                 columns: table => new
                 {
@@ -49,6 +64,20 @@ namespace Otklik.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_appeals", x => x.AppealId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "calendar_years",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Json = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    LoadedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LoadedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendar_years", x => x.Year);
                 });
 
             migrationBuilder.CreateTable(
@@ -167,11 +196,46 @@ namespace Otklik.Data.Migrations.Sqlite
                     LegalDeadline = table.Column<long>(type: "INTEGER", nullable: true),
                     PendingSince = table.Column<long>(type: "INTEGER", nullable: true),
                     PendingBusinessDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirstResponseWarnAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    WarnedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FirstResponseBreaches = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirstResponseBreachedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LegalQueuedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimOfferedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimOfferReason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LastAgentReplyAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AppealCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    LegalArticle = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    PenaltyPercentPerDay = table.Column<double>(type: "REAL", precision: 6, scale: 3, nullable: false),
+                    PriceRub = table.Column<double>(type: "REAL", precision: 14, scale: 2, nullable: true),
+                    Assignee = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_tickets", x => x.Seq);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ticket_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TicketSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ticket_events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ticket_events_tickets_TicketSeq",
+                        column: x => x.TicketSeq,
+                        principalTable: "tickets",
+                        principalColumn: "Seq",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -257,6 +321,11 @@ namespace Otklik.Data.Migrations.Sqlite
                 column: "Phone");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ticket_events_TicketSeq_At",
+                table: "ticket_events",
+                columns: new[] { "TicketSeq", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ticket_messages_TicketSeq_At",
                 table: "ticket_messages",
                 columns: new[] { "TicketSeq", "At" });
@@ -270,6 +339,16 @@ namespace Otklik.Data.Migrations.Sqlite
                 name: "IX_tickets_RequesterKey_Status",
                 table: "tickets",
                 columns: new[] { "RequesterKey", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_Status_FirstResponseDue",
+                table: "tickets",
+                columns: new[] { "Status", "FirstResponseDue" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tickets_Status_LegalDeadline",
+                table: "tickets",
+                columns: new[] { "Status", "LegalDeadline" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_tickets_Status_Queue",
@@ -287,7 +366,13 @@ namespace Otklik.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "agents");
+
+            migrationBuilder.DropTable(
                 name: "appeals");
+
+            migrationBuilder.DropTable(
+                name: "calendar_years");
 
             migrationBuilder.DropTable(
                 name: "capacity");
@@ -303,6 +388,9 @@ namespace Otklik.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "requesters");
+
+            migrationBuilder.DropTable(
+                name: "ticket_events");
 
             migrationBuilder.DropTable(
                 name: "ticket_messages");

@@ -10,8 +10,8 @@ using Otklik.Data;
 namespace Otklik.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOtklikDbContext))]
-    [Migration("20261125173743_Assignee")]
-    partial class Assignee
+    [Migration("20261125175919_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
