@@ -29,6 +29,13 @@ public sealed class CustomerPortal(OtklikDbContext db, PolicyProvider policies, 
         return identity?.AccountId is { } id ? await db.Requesters.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == id, ct) : null;
     }
 
+    /// <summary>The account with this phone, verified or not (for channels that verify the phone themselves, like Telegram's shared contact).</summary>
+    public Task<Requester?> FindByAnyPhoneAsync(string phone, CancellationToken ct)
+    {
+        var normalized = PhoneNumber.Normalize(phone);
+        return db.Requesters.AsNoTracking().FirstOrDefaultAsync(r => r.Phone == normalized, ct);
+    }
+
     /// <summary>The account a channel identity is linked to and verified for, if any.</summary>
     public async Task<Requester?> LinkedAccountAsync(IdentityKind kind, string value, CancellationToken ct)
     {

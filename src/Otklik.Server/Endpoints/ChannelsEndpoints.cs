@@ -18,8 +18,43 @@ public static class ChannelsEndpoints
     {
         app.MapPost("/api/v1/channels/phone/calls", PhoneCallAsync).AllowAnonymous().WithTags("Channels")
             .Accepts<CallEvent>("application/json").Produces<Contracts.DecisionView>(201).ProducesProblem(401);
+        app.MapPost("/api/v1/channels/telegram/webhook", TelegramWebhookAsync).AllowAnonymous().WithTags("Channels");
         app.MapPost("/api/v1/channels/vk/callback", VkCallbackAsync).AllowAnonymous().WithTags("Channels").Accepts<VkCallback>("application/json");
         return app;
+    }
+
+    /// <summary>Telegram's webhook: the secret token given to setWebhook must come back in its header.</summary>
+    private static async Task<IResult> TelegramWebhookAsync(HttpRequest request, IOptions<Otklik.Channels.Telegram.TelegramOptions> options, IServiceProvider services, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!o.Enabled || o.Mode != "webhook" || string.IsNullOrEmpty(o.WebhookSecret))
+        {
+            return Problems.Problems.Create(StatusCodes.Status404NotFound, "channel-off", "Channel not configured", "The Telegram webhook is off: set Channels:Telegram:Token and WebhookSecret.");
+        }
+        var given = request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString();
+        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(o.WebhookSecret)))
+        {
+            return Problems.Problems.Create(StatusCodes.Status403Forbidden, "bad-secret", "Wrong secret token", "X-Telegram-Bot-Api-Secret-Token does not match.");
+        }
+        var body = await BodyReader.ReadAsync<System.Text.Json.Nodes.JsonObject>(request);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        Telegram.Bot.Types.Update? update;
+        try
+        {
+            update = System.Text.Json.JsonSerializer.Deserialize<Telegram.Bot.Types.Update>(body.Raw, Telegram.Bot.JsonBotAPI.Options);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Problems.Problems.Validation("$", "Not a Telegram update.");
+        }
+        if (update is not null)
+        {
+            await services.GetRequiredService<Otklik.Channels.Telegram.TelegramBot>().HandleAsync(update, ct);
+        }
+        return TypedResults.Ok();
     }
 
     /// <summary>

@@ -89,6 +89,21 @@ public static class OtklikServerExtensions
         services.AddSingleton<Otklik.Channels.Vk.VkLinking>();
         services.AddScoped<Otklik.Channels.Vk.VkInbound>();
         services.AddScoped<Otklik.Application.Channels.IChannelSender>(sp => sp.GetRequiredService<Otklik.Channels.Vk.VkInbound>());
+        services.AddOptions<Otklik.Channels.Telegram.TelegramOptions>().BindConfiguration(Otklik.Channels.Telegram.TelegramOptions.Section)
+            .Validate(o => o.Mode is "webhook" or "polling", "Channels:Telegram:Mode must be webhook or polling.").ValidateOnStart();
+        var telegram = builder.Configuration.GetSection(Otklik.Channels.Telegram.TelegramOptions.Section).Get<Otklik.Channels.Telegram.TelegramOptions>();
+        if (telegram?.Enabled == true)
+        {
+            services.AddHttpClient("telegram").AddTypedClient<Telegram.Bot.ITelegramBotClient>(http =>
+                new Telegram.Bot.TelegramBotClient(new Telegram.Bot.TelegramBotClientOptions(telegram.Token!, telegram.ApiBaseUrl), http));
+            services.AddSingleton<Otklik.Channels.Telegram.TelegramConversations>();
+            services.AddScoped<Otklik.Channels.Telegram.TelegramBot>();
+            services.AddScoped<Otklik.Application.Channels.IChannelSender>(sp => sp.GetRequiredService<Otklik.Channels.Telegram.TelegramBot>());
+            if (telegram.Mode == "polling")
+            {
+                services.AddHostedService<TelegramPollingService>();
+            }
+        }
         services.AddSingleton<TicketPresence>();
         services.AddHostedService<DeferredAdmissionService>();
         services.AddHostedService<SlaSweepService>();
