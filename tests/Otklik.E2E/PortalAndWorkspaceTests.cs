@@ -23,6 +23,8 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
 
     public async Task InitializeAsync()
     {
+        // Generous: the browser tests share two cores with the other test assemblies running beside them.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -160,7 +162,7 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await supervisor.FillAsync("#password", "otklik-demo");
         await supervisor.ClickAsync("button[type=submit]");
         await supervisor.GotoAsync($"/workspace/tickets/{firstId}");
-        await Assertions.Expect(agent.Locator("#presence")).ToContainTextAsync("Марина", new() { Timeout = 10_000 });
+        await Assertions.Expect(agent.Locator("#presence")).ToContainTextAsync("Марина", new() { Timeout = 30_000 });
 
         // The customer writes more on the portal: it appears on the agent's open page.
         var buyer = await NewPageAsync();
@@ -168,7 +170,7 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await buyer.GotoAsync($"/portal/tickets/{firstId}");
         await buyer.FillAsync("#text", "Баллов так и нет, проверьте пожалуйста");
         await buyer.ClickAsync("form:has(#text) button[type=submit]");
-        await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Баллов так и нет", new() { Timeout = 10_000 });
+        await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Баллов так и нет", new() { Timeout = 30_000 });
         await ShotAsync(agent, "10-workspace-live");
 
         // A canned reply is filled for this customer and ticket.
