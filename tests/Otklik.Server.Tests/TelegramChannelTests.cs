@@ -21,6 +21,7 @@ public sealed class TelegramChannelTests : IAsyncLifetime
     private static readonly byte[] s_jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9];
     private readonly OtklikFactory _factory = new();
     private readonly ConcurrentQueue<JsonNode> _sent = new();
+    private readonly ConcurrentBag<JsonNode> _queuedUpdates = [];
     private WebApplication? _botApi;
     private int _updateId = 1000;
 
@@ -43,6 +44,15 @@ public sealed class TelegramChannelTests : IAsyncLifetime
                     _sent.Enqueue(body);
                     var chatId = body["chat_id"]!.GetValue<long>();
                     return Results.Json(new { ok = true, result = new { message_id = Interlocked.Increment(ref messageId), date = 1_795_000_000, chat = new { id = chatId, type = "private" }, text = body["text"]?.GetValue<string>() } });
+                case "getUpdates":
+                    // Long polling: hand out the queued updates once, then hold the poll briefly like the Bot API does.
+                    var offset = body["offset"]?.GetValue<int>() ?? 0;
+                    var pending = _queuedUpdates.Where(u => u["update_id"]!.GetValue<int>() >= offset).ToArray();
+                    if (pending.Length == 0)
+                    {
+                        await Task.Delay(200);
+                    }
+                    return Results.Json(new JsonObject { ["ok"] = true, ["result"] = new JsonArray([.. pending.Select(u => u.DeepClone())]) });
                 case "answerCallbackQuery":
                     return Results.Json(new { ok = true, result = true });
                 case "getFile":
@@ -132,6 +142,22 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         await _factory.Agent().PostJsonAsync($"/api/v1/tickets/{ticket.Str("ticket_id")}/messages", new { text = "Оформили замену, курьер приедет завтра." }, 201);
         Assert.Equal(user, Last()["chat_id"]!.GetValue<long>());
         Assert.Contains("Оформили замену", Last()["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PollingMode_FetchesUpdates_AndAnswersThem()
+    {
+        _factory.Settings["Channels:Telegram:Mode"] = "polling";
+        var user = Random.Shared.NextInt64(100_000_000, 900_000_000);
+        _queuedUpdates.Add(JsonSerializer.SerializeToNode(Text(user, "/start"))!);
+        _ = _factory.CreateClient(); // starts the host and its polling service
+        for (var i = 0; i < 100 && !_sent.Any(m => m["chat_id"]!.GetValue<long>() == user); i++)
+        {
+            await Task.Delay(100);
+        }
+        var reply = Assert.Single(_sent, m => m["chat_id"]!.GetValue<long>() == user);
+        Assert.Contains("контакт", reply["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostUpdateAsync(Text(user, "/start"))).StatusCode); // no webhook in polling mode
     }
 
     [Fact]
