@@ -131,6 +131,7 @@ public static class OtklikServerExtensions
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
+        app.UseMiddleware<LoadShedding>(app.Configuration.GetValue("Limits:MaxConcurrentRequests", 512));
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
