@@ -127,6 +127,9 @@ public sealed class AppealsContractTests(OtklikFactory factory) : IClassFixture<
         var (_, second) = await _integration.PostAppealAsync(Api.Appeal(account, order, text: "Третий раз пишу про треснувший чайник"));
         Assert.Equal("reopened", second.Str("outcome"));
         Assert.Contains(second["remediation"]!.AsArray(), r => r!.Str("action") == "use_channel");
+        var escalated = await _agent.GetJsonAsync($"/api/v1/tickets/{ticketId}");
+        Assert.Equal("reopened_twice", escalated.Str("sla.claim_offer_reason"));
+        Assert.Equal(HttpStatusCode.OK, (await _integration.GetAsync($"/api/v1/tickets/{ticketId}/documents/claim")).StatusCode);
 
         await _agent.PostJsonAsync($"/api/v1/tickets/{ticketId}/status", new { status = "closed" });
         var (_, followUp) = await _integration.PostAppealAsync(Api.Appeal(account, order, text: "Снова проблема с тем же чайником, трещина"));

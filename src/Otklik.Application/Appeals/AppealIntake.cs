@@ -25,6 +25,7 @@ public sealed partial class AppealIntake(
     GateContextLoader loader,
     AdmissionGate gate,
     TicketFactory tickets,
+    Sla.LadderNotices notices,
     StoreWriteGate writeGate,
     Load.LoadMonitor load,
     TimeProvider time,
@@ -132,6 +133,11 @@ public sealed partial class AppealIntake(
                     ticket = result.Decision!.Value.Ticket!;
                     ticket.Reopen(now, tickets.ReopenDue(now, policy));
                     ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
+                    // From the second reopen on the customer gets the escalation routes, documents included (gate.md rule 12).
+                    if (ticket.ReopenCount >= 2 && ticket.ClaimOfferedAt is null)
+                    {
+                        ticket.OfferClaim(now, "reopened_twice", notices.EscalationRoutes(ticket));
+                    }
                     break;
                 case Outcome.Deferred:
                     eta = EstimateAdmission(context, result.Priority, now);

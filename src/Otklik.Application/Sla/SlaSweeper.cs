@@ -18,7 +18,7 @@ namespace Otklik.Application.Sla;
 public sealed partial class SlaSweeper(
     OtklikDbContext db,
     SlaClock clock,
-    PolicyProvider policies,
+    LadderNotices notices,
     StoreWriteGate writeGate,
     TimeProvider time,
     ILogger<SlaSweeper> logger)
@@ -62,9 +62,6 @@ public sealed partial class SlaSweeper(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await db.Tickets.FirstAsync(t => t.Seq == seq, ct);
         var facts = await FactsAsync(ticket, now, ct);
-        var policy = policies.Current;
-        var texts = policy.Texts["ru"];
-        var hotline = ticket.Role == RequesterRole.Seller ? policy.Profile.SellerHotline : policy.Profile.BuyerHotline;
         var taken = 0;
         foreach (var step in EscalationLadder.Due(ticket, now, facts).ToList())
         {
@@ -75,7 +72,7 @@ public sealed partial class SlaSweeper(
                     break;
                 case LadderStep.FirstResponseBreach:
                     var newDue = clock.DueAfterBusinessDays(now, 1);
-                    ticket.BreachFirstResponse(now, newDue, Fill(texts.Notices.GetValueOrDefault("first_response_breached") ?? "{ticket}: {due}", ticket, hotline, newDue));
+                    ticket.BreachFirstResponse(now, newDue, notices.FirstResponseBreached(ticket, newDue));
                     facts = facts with { RequesterBreaches = facts.RequesterBreaches + 1 };
                     break;
                 case LadderStep.LegalQueue:
@@ -88,7 +85,7 @@ public sealed partial class SlaSweeper(
         }
         if (ticket.ClaimOfferedAt is null && EscalationLadder.UnansweredReason(ticket, now, facts) is { } reason)
         {
-            ticket.OfferClaim(now, reason, Fill(texts.Notices.GetValueOrDefault("systematically_unanswered") ?? "{claim} {complaint}", ticket, hotline, null));
+            ticket.OfferClaim(now, reason, notices.EscalationRoutes(ticket));
             taken++;
             LogUnanswered(ticket.TicketId, reason);
         }
@@ -115,13 +112,6 @@ public sealed partial class SlaSweeper(
         }
         return new EscalationLadder.Facts(breaches, unanswered);
     }
-
-    private string Fill(string template, Ticket ticket, string hotline, DateTimeOffset? due) => template
-        .Replace("{ticket}", ticket.Number, StringComparison.Ordinal)
-        .Replace("{hotline}", hotline, StringComparison.Ordinal)
-        .Replace("{due}", due is { } d ? clock.ToLocal(d).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture) : "", StringComparison.Ordinal)
-        .Replace("{claim}", $"/api/v1/tickets/{ticket.TicketId}/documents/claim", StringComparison.Ordinal)
-        .Replace("{complaint}", $"/api/v1/tickets/{ticket.TicketId}/documents/regulator-complaint", StringComparison.Ordinal);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Ticket {Seq} changed under the sweeper; it is looked at again next pass")]
     private partial void LogRaced(long seq);
