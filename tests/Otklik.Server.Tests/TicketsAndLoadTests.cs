@@ -217,6 +217,35 @@ public sealed class TicketsAndLoadTests : IDisposable
     }
 
     [Fact]
+    public async Task PersonalData_Export_ThenErasure_KeepsTheBareRecord()
+    {
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account, name: "Пётр Сидоров", phone: "+79161112233");
+        await _integration.PutAsJsonAsync($"/api/v1/identities/telegram/{Random.Shared.Next(1_000_000, 9_000_000)}", new { account_id = account, verified = true });
+        var (_, appeal) = await _integration.PostAppealAsync(Api.Appeal(account, null, "other", "Мой адрес Ленина 5, верните баллы", photo: false));
+        var supervisor = _factory.Supervisor();
+
+        var export = await supervisor.GetJsonAsync($"/api/v1/accounts/{account}/personal-data");
+        Assert.Equal("Пётр Сидоров", export.Str("account.name"));
+        Assert.Contains("Ленина", export.Str("appeals.0.text"), StringComparison.Ordinal);
+        Assert.Single(export["identities"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Forbidden, (await _agent.GetAsync($"/api/v1/accounts/{account}/personal-data")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await supervisor.DeleteAsync($"/api/v1/accounts/{account}/personal-data")).StatusCode);
+        var after = await supervisor.GetJsonAsync($"/api/v1/accounts/{account}/personal-data");
+        Assert.Equal("null", after.Str("account.name"));
+        Assert.Equal("null", after.Str("account.phone"));
+        Assert.Empty(after["identities"]!.AsArray());
+        Assert.DoesNotContain("Ленина", after.ToJsonString(), StringComparison.Ordinal);
+        // The bare record of how the appeal was handled stays.
+        var kept = await _agent.GetJsonAsync($"/api/v1/appeals/{appeal.Str("appeal_id")}");
+        Assert.Equal("accepted", kept.Str("outcome"));
+        var ticket = await _agent.GetJsonAsync($"/api/v1/tickets/{appeal.Str("ticket.ticket_id")}");
+        Assert.DoesNotContain("Ленина", ticket.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await supervisor.DeleteAsync("/api/v1/accounts/nobody/personal-data")).StatusCode);
+    }
+
+    [Fact]
     public async Task AcknowledgedAppeals_SurviveARestart()
     {
         var account = Api.NewId("a");

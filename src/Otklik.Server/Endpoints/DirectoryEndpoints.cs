@@ -24,6 +24,12 @@ public static class DirectoryEndpoints
     {
         var api = app.MapGroup("/api/v1").WithTags("Directory");
         api.MapPut("/accounts/{accountId}", PutAccountAsync).RequireAuthorization(Roles.Integration).Accepts<AccountBody>("application/json");
+        api.MapGet("/accounts/{accountId}/personal-data", async (string accountId, Application.Directory.PersonalData data, CancellationToken ct) =>
+            await data.ExportAsync(accountId, ct) is { } export ? Results.Json(export) : Problems.Problems.NotFound("Account", accountId))
+            .RequireAuthorization(Roles.Supervisor);
+        api.MapDelete("/accounts/{accountId}/personal-data", async (string accountId, Application.Directory.PersonalData data, CancellationToken ct) =>
+            await data.EraseAsync(accountId, ct) ? Results.NoContent() : Problems.Problems.NotFound("Account", accountId))
+            .RequireAuthorization(Roles.Supervisor);
         api.MapGet("/accounts/{accountId}", GetAccountAsync).RequireAuthorization(Policies.AnyRole);
         api.MapPut("/orders/{orderNumber}", PutOrderAsync).RequireAuthorization(Roles.Integration).Accepts<OrderBody>("application/json");
         api.MapPut("/identities/{kind}/{value}", PutIdentityAsync).RequireAuthorization(Roles.Integration).Accepts<IdentityBody>("application/json");
