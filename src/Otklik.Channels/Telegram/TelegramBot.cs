@@ -8,6 +8,7 @@ using Otklik.Application.Channels;
 using Otklik.Application.Directory;
 using Otklik.Application.Policy;
 using Otklik.Application.Portal;
+using Otklik.Channels.Abstractions;
 using Otklik.Core;
 using Otklik.Core.Appeals;
 using Otklik.Core.Requesters;
@@ -23,7 +24,7 @@ namespace Otklik.Channels.Telegram;
 /// too: stored and held for verification); the update id is its idempotency key.
 /// </summary>
 public sealed class TelegramBot(ITelegramBotClient bot, TelegramConversations conversations, AppealIntake intake, CustomerPortal portal,
-    DirectoryCommands directory, AttachmentStore store, PolicyProvider policies, SlaClock clock, TimeProvider time) : IChannelSender
+    DirectoryCommands directory, AttachmentStore store, PolicyProvider policies, DecisionText decisionText, TimeProvider time) : IChannelSender
 {
     public const string ClientName = "telegram";
 
@@ -199,33 +200,8 @@ public sealed class TelegramBot(ITelegramBotClient bot, TelegramConversations co
     private static ReplyKeyboardMarkup ContactKeyboard() =>
         new([[KeyboardButton.WithRequestContact("Поделиться контактом")]]) { ResizeKeyboard = true, OneTimeKeyboard = true };
 
-    private string Describe(Decision decision, bool unlinked)
-    {
-        var renderer = new MessageRenderer(policies.Current, "ru", clock.TimeZone);
-        var sb = new StringBuilder();
-        if (decision.Ticket is { } ticket)
-        {
-            sb.Append("Обращение ").Append(ticket.Number).Append(" принято");
-            if (decision.FirstResponseDue is { } due)
-            {
-                sb.Append(", ответим до ").Append(clock.ToLocal(due).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture));
-            }
-            sb.AppendLine(".");
-        }
-        foreach (var r in decision.Reasons)
-        {
-            sb.AppendLine(renderer.Reason(r, decision));
-        }
-        foreach (var r in decision.Remediation)
-        {
-            sb.AppendLine("• " + renderer.Remediation(r, decision));
-        }
-        if (unlinked)
-        {
-            sb.AppendLine("Поделитесь контактом, чтобы мы узнали вас.");
-        }
-        return sb.ToString().Trim();
-    }
+    private string Describe(Decision decision, bool unlinked) =>
+        decisionText.Render(decision, unlinked ? "Поделитесь контактом, чтобы мы узнали вас." : null);
 
     private InlineKeyboardMarkup? Buttons(Decision decision, TelegramConversations.State state)
     {

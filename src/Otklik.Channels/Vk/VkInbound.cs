@@ -6,6 +6,7 @@ using Otklik.Application.Channels;
 using Otklik.Application.Directory;
 using Otklik.Application.Policy;
 using Otklik.Application.Portal;
+using Otklik.Channels.Abstractions;
 using Otklik.Core.Appeals;
 using Otklik.Core.Requesters;
 using Otklik.Core.Sla;
@@ -20,7 +21,7 @@ namespace Otklik.Channels.Vk;
 /// one-time code on it, and sends the code back. The event id is the idempotency key.
 /// </summary>
 public sealed class VkInbound(AppealIntake intake, CustomerPortal portal, DirectoryCommands directory, OneTimeCodes codes, IOneTimeCodeSender codeSender,
-    VkApiClient vk, PolicyProvider policies, SlaClock clock, TimeProvider time, VkLinking linking) : IChannelSender
+    VkApiClient vk, PolicyProvider policies, DecisionText decisionText, TimeProvider time, VkLinking linking) : IChannelSender
 {
     public const string ClientName = "vk";
 
@@ -100,29 +101,7 @@ public sealed class VkInbound(AppealIntake intake, CustomerPortal portal, Direct
 
     private (string Text, IReadOnlyList<string> Buttons) Describe(Decision decision, bool unlinked)
     {
-        var renderer = new MessageRenderer(policies.Current, "ru", clock.TimeZone);
-        var sb = new StringBuilder();
-        if (decision.Ticket is { } ticket)
-        {
-            sb.Append("Обращение ").Append(ticket.Number).Append(" принято");
-            if (decision.FirstResponseDue is { } due)
-            {
-                sb.Append(", ответим до ").Append(clock.ToLocal(due).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture));
-            }
-            sb.AppendLine(".");
-        }
-        foreach (var r in decision.Reasons)
-        {
-            sb.AppendLine(renderer.Reason(r, decision));
-        }
-        foreach (var r in decision.Remediation)
-        {
-            sb.AppendLine("• " + renderer.Remediation(r, decision));
-        }
-        if (unlinked)
-        {
-            sb.AppendLine("Чтобы мы узнали вас, пришлите номер телефона из профиля маркетплейса — придёт код для привязки.");
-        }
+        var text = decisionText.Render(decision, unlinked ? "Чтобы мы узнали вас, пришлите номер телефона из профиля маркетплейса — придёт код для привязки." : null);
         var buttons = new List<string>();
         if (decision.Remediation.Any(r => r.Action == RemediationAction.ChooseOrder))
         {
@@ -133,7 +112,7 @@ public sealed class VkInbound(AppealIntake intake, CustomerPortal portal, Direct
             buttons.Add("Приложить фото");
         }
         buttons.Add("Позвонить: " + policies.Current.Profile.BuyerHotline);
-        return (sb.ToString().Trim(), buttons);
+        return (text, buttons);
     }
 }
 

@@ -83,6 +83,7 @@ public static class OtklikServerExtensions
         services.AddOptions<Otklik.Channels.Phone.PhoneOptions>().BindConfiguration(Otklik.Channels.Phone.PhoneOptions.Section)
             .Validate(o => o.Secret is null || o.Secret.Length >= 16, "Channels:Phone:Secret must have at least 16 characters.").ValidateOnStart();
         services.AddScoped<Otklik.Channels.Phone.PhoneCallInbound>();
+        services.AddSingleton<Otklik.Channels.Abstractions.DecisionText>();
         services.AddOptions<Otklik.Channels.Vk.VkOptions>().BindConfiguration(Otklik.Channels.Vk.VkOptions.Section)
             .Validate(o => o.Secret is null || o.Secret.Length >= 16, "Channels:Vk:Secret must have at least 16 characters.").ValidateOnStart();
         services.AddHttpClient<Otklik.Channels.Vk.VkApiClient>(c => c.Timeout = TimeSpan.FromSeconds(10));
