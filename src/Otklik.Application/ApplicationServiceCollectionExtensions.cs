@@ -53,6 +53,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<DemoMarketplace>();
         services.AddScoped<Calendar.CalendarService>();
         services.AddScoped<Sla.SlaSweeper>();
+        services.AddScoped<Channels.ReplyOutbox>();
         services.AddSingleton<Sla.LadderNotices>();
         services.AddScoped<Documents.ClaimDocumentBuilder>();
         services.AddScoped<Workspace.AgentDirectory>();

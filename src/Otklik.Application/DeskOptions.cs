@@ -27,6 +27,10 @@ public sealed class DeskOptions
     [Range(1, 3600)]
     public int SlaSweepSeconds { get; set; } = 30;
 
+    /// <summary>How often replies a channel could not take are retried, seconds. Default 15.</summary>
+    [Range(1, 3600)]
+    public int OutboxIntervalSeconds { get; set; } = 15;
+
     /// <summary>Optional policy file; when absent the built-in default policy is used. Reloaded on change.</summary>
     public string? PolicyPath { get; set; }
 }

@@ -18,6 +18,7 @@ public abstract class OtklikDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
     public DbSet<CalendarYearRecord> CalendarYears => Set<CalendarYearRecord>();
     public DbSet<AgentAccount> Agents => Set<AgentAccount>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<RateBucket> RateBuckets => Set<RateBucket>();
     public DbSet<CapacityReport> Capacity => Set<CapacityReport>();
 

@@ -75,6 +75,8 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:ApiKeys:2:Role", "supervisor");
         builder.UseSetting("Desk:AdmissionIntervalSeconds", "3600");
         builder.UseSetting("Desk:SlaSweepSeconds", "3600");
+        // Timers run on the fake clock: long intervals keep a jump of months from firing them millions of times.
+        builder.UseSetting("Desk:OutboxIntervalSeconds", "3600");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -6,7 +6,7 @@ using Otklik.Data;
 namespace Otklik.Application.Tickets;
 
 /// <summary>What agents do to a ticket: reply, note, change status.</summary>
-public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvider time, Load.LoadMonitor load, IEnumerable<Channels.IChannelSender> senders)
+public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvider time, Load.LoadMonitor load, Channels.ReplyOutbox outbox)
 {
     public async Task<Ticket?> AddMessageAsync(string ticketId, string text, bool isInternal, string agent, CancellationToken ct)
     {
@@ -15,12 +15,18 @@ public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvi
         {
             return null;
         }
-        ticket.AddAgentMessage(text, isInternal, agent, time.GetUtcNow());
-        await db.SaveChangesAsync(ct);
-        // Stored first, then sent: a channel that is down never loses the reply from the ticket.
-        if (!isInternal && senders.FirstOrDefault(s => s.Channel == ticket.Channel) is { } sender)
+        var now = time.GetUtcNow();
+        ticket.AddAgentMessage(text, isInternal, agent, now);
+        var queued = !isInternal && outbox.HasSender(ticket.Channel);
+        if (queued)
         {
-            await sender.DeliverAsync(ticket, text, ct);
+            // In the same transaction as the message: a channel that is down delays the reply, never loses it.
+            db.Outbox.Add(new OutboxMessage { TicketId = ticket.TicketId, Channel = Core.WireName.Of(ticket.Channel), Text = text, CreatedAt = now, NextAttemptAt = now });
+        }
+        await db.SaveChangesAsync(ct);
+        if (queued)
+        {
+            await outbox.SendDueAsync(ct);
         }
         return ticket;
     }

@@ -108,6 +108,7 @@ public static class OtklikServerExtensions
         services.AddSingleton<TicketPresence>();
         services.AddHostedService<DeferredAdmissionService>();
         services.AddHostedService<SlaSweepService>();
+        services.AddHostedService<OutboxService>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<CalendarHealthCheck>("calendar", tags: ["ready"]);
