@@ -151,5 +151,16 @@ public sealed class VkChannelTests : IAsyncLifetime
         }
         await Task.Delay(300);
         Assert.Equal(1, Delivered());
+
+        // The escalation ladder tells the customer in VK too: the breach apology goes out through the outbox.
+        var (_, other) = await _factory.Integration().PostAppealAsync(new { channel = "vk", requester = new { vk_id = vkUser.ToString(System.Globalization.CultureInfo.InvariantCulture) }, problem_type = "other", text = "Ещё вопрос: как поменять пароль от аккаунта маркетплейса" });
+        Assert.Equal("accepted", other.Str("outcome"));
+        _factory.Time.Advance(TimeSpan.FromDays(7));
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Otklik.Application.Sla.SlaSweeper>().RunOnceAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<Otklik.Application.Channels.ReplyOutbox>().SendDueAsync(CancellationToken.None);
+        }
+        Assert.Contains(_sent, m => m["message"].Contains("Извините", StringComparison.Ordinal) && m["message"].Contains(other.Str("ticket.number"), StringComparison.Ordinal));
     }
 }

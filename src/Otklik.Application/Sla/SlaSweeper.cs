@@ -19,6 +19,7 @@ public sealed partial class SlaSweeper(
     OtklikDbContext db,
     SlaClock clock,
     LadderNotices notices,
+    Channels.ReplyOutbox outbox,
     StoreWriteGate writeGate,
     TimeProvider time,
     ILogger<SlaSweeper> logger)
@@ -72,7 +73,9 @@ public sealed partial class SlaSweeper(
                     break;
                 case LadderStep.FirstResponseBreach:
                     var newDue = clock.DueAfterBusinessDays(now, 1);
-                    ticket.BreachFirstResponse(now, newDue, notices.FirstResponseBreached(ticket, newDue));
+                    var apology = notices.FirstResponseBreached(ticket, newDue);
+                    ticket.BreachFirstResponse(now, newDue, apology);
+                    Tell(ticket, apology, now);
                     facts = facts with { RequesterBreaches = facts.RequesterBreaches + 1 };
                     break;
                 case LadderStep.LegalQueue:
@@ -85,7 +88,9 @@ public sealed partial class SlaSweeper(
         }
         if (ticket.ClaimOfferedAt is null && EscalationLadder.UnansweredReason(ticket, now, facts) is { } reason)
         {
-            ticket.OfferClaim(now, reason, notices.EscalationRoutes(ticket));
+            var routes = notices.EscalationRoutes(ticket);
+            ticket.OfferClaim(now, reason, routes);
+            Tell(ticket, routes, now);
             taken++;
             LogUnanswered(ticket.TicketId, reason);
         }
@@ -95,6 +100,15 @@ public sealed partial class SlaSweeper(
             await tx.CommitAsync(ct);
         }
         return taken;
+    }
+
+    /// <summary>The customer is told through the ticket's own channel (via the outbox, in this transaction).</summary>
+    private void Tell(Ticket ticket, string text, DateTimeOffset now)
+    {
+        if (outbox.HasSender(ticket.Channel))
+        {
+            db.Outbox.Add(new OutboxMessage { TicketId = ticket.TicketId, Channel = Core.WireName.Of(ticket.Channel), Text = text, CreatedAt = now, NextAttemptAt = now });
+        }
     }
 
     private async Task<EscalationLadder.Facts> FactsAsync(Ticket ticket, DateTimeOffset now, CancellationToken ct)
