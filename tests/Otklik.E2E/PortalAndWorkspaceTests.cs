@@ -59,7 +59,7 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         var code = await page.InnerTextAsync("#demo-code");
         await page.FillAsync("#code", code);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/portal");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/portal$"));
     }
 
     private static async Task LogInAgentAsync(IPage page)
@@ -68,7 +68,7 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await page.FillAsync("#name", "agent");
         await page.FillAsync("#password", "otklik-demo");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/workspace");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/workspace$"));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await ShotAsync(agent, "08-workspace-review");
         await card.Locator("input[name=reason]").FillAsync("Клиент прислал фото в чат");
         await card.Locator("button[type=submit]").ClickAsync();
-        await agent.WaitForURLAsync("**/workspace/tickets/**");
+        await Assertions.Expect(agent).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/workspace/tickets/t_"));
         await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Клиент прислал фото в чат");
         await ShotAsync(agent, "09-workspace-overridden");
     }
@@ -186,7 +186,7 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await agent.GotoAsync($"/workspace/tickets/{secondId}");
         await agent.FillAsync("#into", firstNumber);
         await agent.ClickAsync("#merge-form button[type=submit]");
-        await agent.WaitForURLAsync($"**/workspace/tickets/{firstId}");
+        await Assertions.Expect(agent).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/workspace/tickets/" + firstId + "$"));
         await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("адрес доставки");
     }
 
