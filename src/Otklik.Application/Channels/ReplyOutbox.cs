@@ -16,6 +16,20 @@ public sealed partial class ReplyOutbox(OtklikDbContext db, IEnumerable<IChannel
 
     public bool HasSender(Channel channel) => senders.Any(s => s.Channel == channel);
 
+    /// <summary>
+    /// Queues a message for the ticket's channel in the caller's unit of work (saved with the ticket
+    /// change); returns false when the channel has no sender (app, web: the portal shows the message).
+    /// </summary>
+    public bool Enqueue(Core.Tickets.Ticket ticket, string text, DateTimeOffset now)
+    {
+        if (!HasSender(ticket.Channel))
+        {
+            return false;
+        }
+        db.Outbox.Add(new OutboxMessage { TicketId = ticket.TicketId, Channel = WireName.Of(ticket.Channel), Text = text, CreatedAt = now, NextAttemptAt = now });
+        return true;
+    }
+
     public async Task<int> SendDueAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();

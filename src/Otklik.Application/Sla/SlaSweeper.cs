@@ -75,7 +75,7 @@ public sealed partial class SlaSweeper(
                     var newDue = clock.DueAfterBusinessDays(now, 1);
                     var apology = notices.FirstResponseBreached(ticket, newDue);
                     ticket.BreachFirstResponse(now, newDue, apology);
-                    Tell(ticket, apology, now);
+                    outbox.Enqueue(ticket, apology, now); // told through the ticket's own channel
                     facts = facts with { RequesterBreaches = facts.RequesterBreaches + 1 };
                     break;
                 case LadderStep.LegalQueue:
@@ -90,7 +90,7 @@ public sealed partial class SlaSweeper(
         {
             var routes = notices.EscalationRoutes(ticket);
             ticket.OfferClaim(now, reason, routes);
-            Tell(ticket, routes, now);
+            outbox.Enqueue(ticket, routes, now);
             taken++;
             LogUnanswered(ticket.TicketId, reason);
         }
@@ -100,15 +100,6 @@ public sealed partial class SlaSweeper(
             await tx.CommitAsync(ct);
         }
         return taken;
-    }
-
-    /// <summary>The customer is told through the ticket's own channel (via the outbox, in this transaction).</summary>
-    private void Tell(Ticket ticket, string text, DateTimeOffset now)
-    {
-        if (outbox.HasSender(ticket.Channel))
-        {
-            db.Outbox.Add(new OutboxMessage { TicketId = ticket.TicketId, Channel = Core.WireName.Of(ticket.Channel), Text = text, CreatedAt = now, NextAttemptAt = now });
-        }
     }
 
     private async Task<EscalationLadder.Facts> FactsAsync(Ticket ticket, DateTimeOffset now, CancellationToken ct)

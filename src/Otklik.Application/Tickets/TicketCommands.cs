@@ -17,12 +17,8 @@ public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvi
         }
         var now = time.GetUtcNow();
         ticket.AddAgentMessage(text, isInternal, agent, now);
-        var queued = !isInternal && outbox.HasSender(ticket.Channel);
-        if (queued)
-        {
-            // In the same transaction as the message: a channel that is down delays the reply, never loses it.
-            db.Outbox.Add(new OutboxMessage { TicketId = ticket.TicketId, Channel = Core.WireName.Of(ticket.Channel), Text = text, CreatedAt = now, NextAttemptAt = now });
-        }
+        // In the same transaction as the message: a channel that is down delays the reply, never loses it.
+        var queued = !isInternal && outbox.Enqueue(ticket, text, now);
         await db.SaveChangesAsync(ct);
         if (queued)
         {
