@@ -19,6 +19,7 @@ public abstract class OtklikDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<CalendarYearRecord> CalendarYears => Set<CalendarYearRecord>();
     public DbSet<AgentAccount> Agents => Set<AgentAccount>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<MailRecord> Mail => Set<MailRecord>();
     public DbSet<RateBucket> RateBuckets => Set<RateBucket>();
     public DbSet<CapacityReport> Capacity => Set<CapacityReport>();
 

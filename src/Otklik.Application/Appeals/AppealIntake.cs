@@ -53,7 +53,7 @@ public sealed partial class AppealIntake(
     private async Task<IntakeResult> SubmitOnOpenConnectionAsync(AppealSubmission submission, long started, CancellationToken ct)
     {
         var policy = policies.Current;
-        var who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
+        var who = await Resolve(submission, ct);
         if (!submission.RoleGiven && who.Account is { } known && known.Role != submission.Request.Role)
         {
             submission = submission with { Request = submission.Request with { Role = known.Role } };
@@ -82,9 +82,15 @@ public sealed partial class AppealIntake(
                 {
                     return Replay(other, submission);
                 }
-                who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
+                who = await Resolve(submission, ct);
             }
         }
+    }
+
+    private async Task<GateContextLoader.Resolved> Resolve(AppealSubmission submission, CancellationToken ct)
+    {
+        var who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
+        return submission.SenderAuthenticated ? who : who with { Verified = false };
     }
 
     private async Task<(Appeal, Decision)> DecideAndStoreAsync(AppealSubmission submission, GateContextLoader.Resolved who, GatePolicy policy, CancellationToken ct)

@@ -32,10 +32,11 @@ public sealed class TicketCommands(OtklikDbContext db, SlaClock clock, TimeProvi
     /// appeal, so it neither passes the gate again nor counts against the limits. A ticket waiting on
     /// the customer (pending) opens again.
     /// </summary>
-    public async Task<Ticket?> AddCustomerReplyAsync(string ticketId, string accountId, Core.Appeals.Channel channel, string text, CancellationToken ct)
+    public async Task<Ticket?> AddCustomerReplyAsync(string ticketId, string requesterKey, Core.Appeals.Channel channel, string text, CancellationToken ct)
     {
         var ticket = await LoadAsync(ticketId, ct);
-        if (ticket is null || ticket.AccountId != accountId || !ticket.Status.IsActive())
+        var own = ticket is not null && (ticket.RequesterKey == requesterKey || (ticket.AccountId is { } account && "account:" + account == requesterKey));
+        if (ticket is null || !own || !ticket.Status.IsActive())
         {
             return null;
         }

@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Otklik.Application.Appeals;
 using Otklik.Channels.Abstractions;
+using Otklik.Channels.Email;
 using Otklik.Channels.Phone;
 using Otklik.Channels.Vk;
+using Otklik.Core;
 using Otklik.Server.Problems;
 
 namespace Otklik.Server.Endpoints;
@@ -20,6 +22,7 @@ public static class ChannelsEndpoints
             .Accepts<CallEvent>("application/json").Produces<Contracts.DecisionView>(201).ProducesProblem(401);
         app.MapPost("/api/v1/channels/telegram/webhook", TelegramWebhookAsync).AllowAnonymous().WithTags("Channels");
         app.MapPost("/api/v1/channels/vk/callback", VkCallbackAsync).AllowAnonymous().WithTags("Channels").Accepts<VkCallback>("application/json");
+        app.MapPost("/api/v1/channels/email/messages", EmailMessageAsync).AllowAnonymous().WithTags("Channels").ProducesProblem(401);
         return app;
     }
 
@@ -95,6 +98,49 @@ public static class ChannelsEndpoints
         }
         return TypedResults.Text("ok", "text/plain");
     }
+
+    /// <summary>
+    /// One mail handed over by an MTA (e.g. a Postfix pipe) instead of the desk reading a mailbox: the raw
+    /// RFC 5322 message as <c>message/rfc822</c>, signed like the phone webhook with Channels:Email:WebhookSecret.
+    /// </summary>
+    private static async Task<IResult> EmailMessageAsync(HttpRequest request, IOptions<EmailOptions> options, IServiceProvider services, TimeProvider time, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!o.Enabled || string.IsNullOrEmpty(o.WebhookSecret))
+        {
+            return Problems.Problems.Create(StatusCodes.Status404NotFound, "channel-off", "Channel not configured", "Mail delivery over HTTP is off: set Channels:Email:Address and WebhookSecret.");
+        }
+        var (raw, error) = await BodyReader.ReadRawAsync(request, EmailMaxBytes);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (!WebhookSignature.Verify(o.WebhookSecret, request.Headers[TimestampHeader], request.Headers[SignatureHeader], raw, time.GetUtcNow()))
+        {
+            return Problems.Problems.Create(StatusCodes.Status401Unauthorized, "bad-signature", "Signature required",
+                $"Sign the body: {SignatureHeader}: sha256=hex(HMAC-SHA256(secret, {TimestampHeader} + \".\" + body)), timestamp within 5 minutes.");
+        }
+        if (request.ContentType is not { } type || !type.StartsWith("message/rfc822", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "Send the mail as message/rfc822.");
+        }
+        MimeKit.MimeMessage message;
+        try
+        {
+            using var stream = new MemoryStream(raw, writable: false);
+            message = await MimeKit.MimeMessage.LoadAsync(stream, ct);
+        }
+        catch (FormatException)
+        {
+            return Problems.Problems.Validation("$", "Not an RFC 5322 message.");
+        }
+        var result = await services.GetRequiredService<EmailInbound>().ProcessAsync(message, ct);
+        return TypedResults.Ok(new EmailResultView(WireName.Of(result.Kind), result.TicketId, result.AppealId, result.Note));
+    }
+
+    private const long EmailMaxBytes = 30 * 1024 * 1024;
+
+    public sealed record EmailResultView(string Result, string? TicketId, string? AppealId, string? Note);
 
     /// <summary>
     /// A call event from the telephony system, signed: <c>X-Otklik-Timestamp</c> (unix seconds) and

@@ -105,6 +105,24 @@ public static class OtklikServerExtensions
                 services.AddHostedService<TelegramPollingService>();
             }
         }
+        services.AddOptions<Otklik.Channels.Email.EmailOptions>().BindConfiguration(Otklik.Channels.Email.EmailOptions.Section)
+            .Validate(o => !o.Enabled || MimeKit.MailboxAddress.TryParse(o.Address, out _), "Channels:Email:Address must be an e-mail address.")
+            .Validate(o => o.Imap.Security is "ssl" or "starttls" or "none" && o.Smtp.Security is "ssl" or "starttls" or "none", "Channels:Email:Imap/Smtp:Security must be ssl, starttls or none.")
+            .Validate(o => o.WebhookSecret is null || o.WebhookSecret.Length >= 16, "Channels:Email:WebhookSecret must have at least 16 characters.")
+            .Validate(o => o.PollSeconds is >= 1 and <= 3600 && o.MaxAttempts is >= 1 and <= 100, "Channels:Email:PollSeconds must be 1–3600 and MaxAttempts 1–100.")
+            .ValidateOnStart();
+        services.AddScoped<Otklik.Channels.Email.EmailSender>();
+        services.AddScoped<Otklik.Channels.Email.EmailInbound>();
+        var email = builder.Configuration.GetSection(Otklik.Channels.Email.EmailOptions.Section).Get<Otklik.Channels.Email.EmailOptions>();
+        if (email?.Sends == true)
+        {
+            services.AddScoped<Otklik.Application.Channels.IChannelSender>(sp => sp.GetRequiredService<Otklik.Channels.Email.EmailSender>());
+        }
+        if (email?.ReadsMailbox == true)
+        {
+            services.AddSingleton<Otklik.Channels.Email.ImapMailbox>();
+            services.AddHostedService<EmailPollingService>();
+        }
         services.AddSingleton<TicketPresence>();
         services.AddHostedService<DeferredAdmissionService>();
         services.AddHostedService<SlaSweepService>();

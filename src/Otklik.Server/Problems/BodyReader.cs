@@ -19,29 +19,10 @@ public static partial class BodyReader
         {
             return new(null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "Send the body as application/json."), []);
         }
-        if (request.ContentLength > maxBytes)
+        var (raw, error) = await ReadRawAsync(request, maxBytes);
+        if (error is not null)
         {
-            return new(null, TooLarge(maxBytes), []);
-        }
-        byte[] raw;
-        try
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return new(null, TooLarge(maxBytes), []);
-                }
-                buffer.Write(chunk, 0, read);
-            }
-            raw = buffer.ToArray();
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return new(null, TooLarge(maxBytes), []);
+            return new(null, error, []);
         }
         if (raw.Length == 0)
         {
@@ -63,6 +44,34 @@ public static partial class BodyReader
         catch (InvalidOperationException ex)
         {
             return new(null, Problems.Validation("$", ex.Message), raw);
+        }
+    }
+
+    /// <summary>The body's bytes, at most <paramref name="maxBytes"/> (else a 413 problem), whatever it declares.</summary>
+    public static async Task<(byte[] Raw, IResult? Error)> ReadRawAsync(HttpRequest request, long maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return ([], TooLarge(maxBytes));
+        }
+        try
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return ([], TooLarge(maxBytes));
+                }
+                buffer.Write(chunk, 0, read);
+            }
+            return (buffer.ToArray(), null);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ([], TooLarge(maxBytes));
         }
     }
 

@@ -4,10 +4,14 @@ namespace Otklik.Core.Gate.Rules;
 
 /// <summary>
 /// Shared by rules 11 and 12: a ticket is about the same thing when it has the same order and
-/// problem type, or its text is a near-duplicate of the appeal's.
+/// problem type, or its text is a near-duplicate of the appeal's. An appeal that names an order but
+/// no problem type (<c>other</c>: an e-mail, a free-text message) is about that order's ticket: the
+/// customer is writing again about the same purchase, not opening a second case.
 /// </summary>
 internal static class TicketMatcher
 {
+    public const string UntypedProblem = "other";
+
     public static Ticket? Find(GateContext context, Func<Ticket, bool> filter)
     {
         Ticket? best = null;
@@ -25,6 +29,11 @@ internal static class TicketMatcher
                 && string.Equals(ticket.ProblemType, context.ProblemType.Code, StringComparison.Ordinal))
             {
                 score = 2; // exact match beats any text similarity
+            }
+            else if (context.OrderNumber is not null && context.ProblemType.Code == UntypedProblem
+                && string.Equals(ticket.OrderNumber, context.OrderNumber, StringComparison.Ordinal))
+            {
+                score = 1.5;
             }
             else
             {

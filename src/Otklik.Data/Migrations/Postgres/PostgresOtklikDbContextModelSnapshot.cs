@@ -637,6 +637,43 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("capacity", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Data.MailRecord", b =>
+                {
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("AppealId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Outbound")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("TicketId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("TicketId", "At");
+
+                    b.ToTable("mail_records", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Data.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")

@@ -48,7 +48,7 @@ public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, 
         }
         if (!string.IsNullOrWhiteSpace(text) && text.Length <= AppealRequest.MaxTextLength)
         {
-            await commands.AddCustomerReplyAsync(id, ticket.AccountId!, Channel.Web, text.Trim(), ct);
+            await commands.AddCustomerReplyAsync(id, "account:" + ticket.AccountId, Channel.Web, text.Trim(), ct);
         }
         return Redirect($"/portal/tickets/{id}");
     }
