@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Otklik.Application.Appeals;
 using Otklik.Application.Demo;
@@ -41,6 +42,10 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton(AdmissionGate.CreateDefault());
         services.AddSingleton<StoreWriteGate>();
         services.AddSingleton<LoadMonitor>();
+        services.AddSingleton<Coordination.SharedStateStatus>();
+        services.AddSingleton<Coordination.LocalRateLimitStore>();
+        services.TryAddSingleton<Coordination.IRateLimitStore>(sp => sp.GetRequiredService<Coordination.LocalRateLimitStore>());
+        services.TryAddSingleton<Coordination.ILoadBoard, Coordination.LocalLoadBoard>();
         services.AddSingleton<OtklikMetrics>();
         services.AddSingleton<GateContextLoader>();
         services.AddSingleton<TicketFactory>();

@@ -15,9 +15,11 @@ public sealed class OtklikMetrics : IDisposable
     private readonly Counter<long> _overrides;
     private readonly Histogram<double> _intakeSeconds;
 
-    public OtklikMetrics(IMeterFactory factory)
+    public OtklikMetrics(IMeterFactory factory, Coordination.SharedStateStatus shared)
     {
         _meter = factory.Create(MeterName);
+        _meter.CreateObservableGauge("otklik_shared_state_degraded", () => shared.Degraded ? 1 : 0,
+            description: "1 while Redis is configured but not answering (rate limits and load level are per node meanwhile)");
         _appeals = _meter.CreateCounter<long>("otklik_appeals", description: "Appeals decided, by channel and outcome");
         _reasons = _meter.CreateCounter<long>("otklik_decision_reasons", description: "Reason codes given in decisions");
         _overrides = _meter.CreateCounter<long>("otklik_overrides", description: "Held appeals turned into tickets by agents, by the rule that held them");

@@ -14,7 +14,10 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "otklik-e2e", Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "otklik-e2e", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Extra configuration for the process (e.g. <c>ConnectionStrings__Redis</c>), set before it starts.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
 
     public async Task InitializeAsync()
     {
@@ -46,6 +49,10 @@ public sealed class ServerProcess : IAsyncLifetime
             UseShellExecute = false,
         };
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in Environment)
+        {
+            start.Environment[key] = value;
+        }
         _process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -129,7 +129,7 @@ public sealed partial class AppealIntake(
                 case Outcome.Accepted:
                     ticket = tickets.Open(Opening(request, context, result.Priority, text, appealId, result.FollowUpOf?.TicketId), policy);
                     db.Tickets.Add(ticket);
-                    await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
+                    TakeToken(context.RequesterKey, now, thresholds);
                     break;
                 case Outcome.Merged:
                     ticket = result.Decision!.Value.Ticket!;
@@ -147,7 +147,7 @@ public sealed partial class AppealIntake(
                     break;
                 case Outcome.Deferred:
                     eta = EstimateAdmission(context, result.Priority, now);
-                    await TakeTokenAsync(context.RequesterKey, now, thresholds, ct);
+                    TakeToken(context.RequesterKey, now, thresholds);
                     break;
                 case Outcome.Rejected when result.Decision!.Value.Reason == ReasonCode.SpamSuspected && who.Account is { } flagged:
                     flagged.FlaggedForReview = true;
@@ -228,11 +228,12 @@ public sealed partial class AppealIntake(
         return now.AddHours(Math.Clamp(hours, 0.25, 24 * 7));
     }
 
-    private async Task TakeTokenAsync(string requesterKey, DateTimeOffset now, RuleThresholds thresholds, CancellationToken ct)
+    private void TakeToken(string requesterKey, DateTimeOffset now, RuleThresholds thresholds)
     {
-        // Usually tracked already: the context loader read it.
-        var bucket = db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == requesterKey)
-            ?? await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == requesterKey, ct);
+        // The context loader read (and tracks) the bucket the gate decided on. Not reading it again is
+        // deliberate: if another node spent or created it since, the save fails on its concurrency
+        // token or key and the intake decides again, instead of spending a token the gate never saw.
+        var bucket = db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == requesterKey);
         if (bucket is null)
         {
             bucket = RateBucket.Full(requesterKey, thresholds.RateBurst, now);

@@ -12,6 +12,7 @@ internal sealed class RateBucketConfiguration : IEntityTypeConfiguration<RateBuc
         b.HasKey(r => r.RequesterKey);
         b.Property(r => r.RequesterKey).HasMaxLength(RequesterAddress.MaxValueLength + 16);
         b.Property(r => r.Tokens);
-        b.Property(r => r.UpdatedAt);
+        // Two nodes (or processes on one SQLite file) that both read the bucket cannot both spend it.
+        b.Property(r => r.UpdatedAt).IsConcurrencyToken();
     }
 }

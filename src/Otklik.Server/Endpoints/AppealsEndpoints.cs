@@ -34,7 +34,8 @@ public static class AppealsEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAppealAsync(HttpRequest request, ClaimsPrincipal user, AppealIntake intake, PolicyProvider policies, Core.Sla.SlaClock clock, TimeProvider time, Views views, CancellationToken ct)
+    private static async Task<IResult> SubmitAppealAsync(HttpRequest request, ClaimsPrincipal user, AppealIntake intake, PolicyProvider policies, Core.Sla.SlaClock clock, TimeProvider time, Views views,
+        Application.Coordination.IRateLimitStore limits, Microsoft.Extensions.Options.IOptions<Hosting.RequesterFloodOptions> flood, CancellationToken ct)
     {
         var key = request.Headers["Idempotency-Key"].ToString();
         if (string.IsNullOrWhiteSpace(key) || key.Length > Appeal.MaxIdempotencyKeyLength)
@@ -50,6 +51,14 @@ public static class AppealsEndpoints
         if (errors.Any)
         {
             return errors.ToResult();
+        }
+        // A flood from one requester (a script, a stuck client) stops here, before any store work, on every node alike.
+        var throttle = await limits.AcquireAsync("intake:" + appealRequest!.Requester.Key, flood.Value.Limit, ct);
+        if (!throttle.Allowed)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttle.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Problems.Create(StatusCodes.Status429TooManyRequests, "requester-flood", "Too many requests from this requester",
+                "This requester sent more appeals in a short time than any person could; nothing was stored. Retry after the given seconds.");
         }
         var canonical = JsonSerializer.SerializeToUtf8Bytes(body.Value, OtklikJson.Options);
         var hash = Convert.ToHexString(SHA256.HashData(canonical));

@@ -38,3 +38,26 @@ public sealed class CalendarHealthCheck(Otklik.Core.Sla.SlaClock clock, TimeProv
                 : HealthCheckResult.Healthy($"Calendar {calendar.FirstYear}–{calendar.LastYear}"));
     }
 }
+
+/// <summary>Where shared state lives: Redis answering (healthy), Redis away and the node on local limits (degraded), or one node alone.</summary>
+public sealed class SharedStateHealthCheck(IServiceProvider services, Otklik.Application.Coordination.SharedStateStatus status) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is not { } redis)
+        {
+            return HealthCheckResult.Healthy("local (no Redis configured: one node)");
+        }
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync();
+            status.Shared();
+            return HealthCheckResult.Healthy($"redis ({latency.TotalMilliseconds:0.0} ms)");
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            status.FellBack(ex.GetType().Name);
+            return HealthCheckResult.Degraded("Redis does not answer: rate limits and the load level are per node until it is back; nothing is lost.");
+        }
+    }
+}

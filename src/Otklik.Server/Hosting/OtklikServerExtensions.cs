@@ -29,6 +29,12 @@ public static class OtklikServerExtensions
         services.AddOptions<DeskOptions>().BindConfiguration(DeskOptions.Section).ValidateDataAnnotations()
             .Validate(o => ApplicationServiceCollectionExtensions.TryFindZone(o.TimeZone) is not null, "Desk:TimeZone is not a known time zone.").ValidateOnStart();
         services.AddOtklikApplication(paths.DataDirectory, builder.Configuration.GetConnectionString("Postgres"));
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            Otklik.Redis.RedisServiceCollectionExtensions.AddOtklikRedis(services, redis);
+        }
+        services.AddOptions<RequesterFloodOptions>().BindConfiguration(RequesterFloodOptions.Section)
+            .Validate(o => o.PerMinute is >= 1 and <= 100_000 && o.Burst is >= 1 and <= 100_000, "Limits:RequesterFlood:PerMinute and Burst must be 1–100000.").ValidateOnStart();
         services.ConfigureHttpJsonOptions(o => OtklikJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddSingleton<ApiKeyStore>();
@@ -129,7 +135,8 @@ public static class OtklikServerExtensions
         services.AddHostedService<OutboxService>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<CalendarHealthCheck>("calendar", tags: ["ready"]);
+            .AddCheck<CalendarHealthCheck>("calendar", tags: ["ready"])
+            .AddCheck<SharedStateHealthCheck>("shared_state", tags: ["ready"]);
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Otklik API";

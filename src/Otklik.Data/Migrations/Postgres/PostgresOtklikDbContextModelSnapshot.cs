@@ -262,6 +262,7 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("RequesterKey");

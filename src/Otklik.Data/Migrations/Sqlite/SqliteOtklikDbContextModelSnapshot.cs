@@ -256,6 +256,7 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasColumnType("REAL");
 
                     b.Property<long>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("RequesterKey");
