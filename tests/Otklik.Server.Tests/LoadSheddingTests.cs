@@ -5,11 +5,19 @@ namespace Otklik.Server.Tests;
 
 public sealed class LoadSheddingTests
 {
-    private static DefaultHttpContext Request(string method, string path = "/api/v1/appeals")
+    private static readonly AppealCriticality s_criticality = new((type, demand) => type == "payment_issue" || demand == "refund");
+
+    private static DefaultHttpContext Request(string method, string path = "/api/v1/appeals", string? body = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
         context.Request.Path = path;
+        if (body is not null)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+        }
         context.Response.Body = new MemoryStream();
         return context;
     }
@@ -18,7 +26,7 @@ public sealed class LoadSheddingTests
     public async Task PastTheBudget_WritesAre503WithRetryAfter_ReadsLast_AndCapacityComesBack()
     {
         var release = new TaskCompletionSource();
-        var shedding = new LoadShedding(_ => release.Task, maxConcurrent: 2);
+        var shedding = new LoadShedding(_ => release.Task, maxConcurrent: 2, s_criticality);
         var busy = new[] { shedding.InvokeAsync(Request("POST")), shedding.InvokeAsync(Request("POST")) };
         Assert.Equal(2, shedding.InFlight);
 
@@ -39,5 +47,42 @@ public sealed class LoadSheddingTests
         var after = Request("POST");
         await shedding.InvokeAsync(after);
         Assert.Equal(200, after.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task InTheReserve_P1AppealsGetThrough_OthersAreShed_AndTheEndpointStillReadsTheBody()
+    {
+        var release = new TaskCompletionSource();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var shedding = new LoadShedding(async ctx =>
+        {
+            if (ctx.Request.Body.CanRead)
+            {
+                seen.Add(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
+            }
+            await release.Task;
+        }, maxConcurrent: 2, s_criticality);
+        Task[] busy = [shedding.InvokeAsync(Request("POST", body: """{"problem_type":"other"}""")), shedding.InvokeAsync(Request("POST", body: """{"problem_type":"other"}"""))];
+
+        var ordinary = Request("POST", body: """{"channel":"app","requester":{"account_id":"a-1","problem_type":"payment_issue"},"problem_type":"late_delivery","text":"x"}""");
+        await shedding.InvokeAsync(ordinary);
+        Assert.Equal(503, ordinary.Response.StatusCode); // a nested problem_type does not count
+
+        const string P1 = """{"channel":"app","problem_type":"payment_issue","text":"Деньги списали дважды"}""";
+        var urgentRequest = Request("POST", body: P1);
+        var urgent = shedding.InvokeAsync(urgentRequest);
+        var demandRequest = Request("POST", body: """{"problem_type":"quality_defect","demand":"refund"}""");
+        var byDemand = shedding.InvokeAsync(demandRequest);
+        Assert.Equal(200, urgentRequest.Response.StatusCode);
+        Assert.Equal(200, demandRequest.Response.StatusCode);
+        Assert.Equal(4, shedding.InFlight);
+        var broken = Request("POST", body: "{not json");
+        await shedding.InvokeAsync(broken);
+        Assert.Equal(503, broken.Response.StatusCode);
+
+        release.SetResult();
+        await Task.WhenAll([.. busy, urgent, byDemand]);
+        Assert.Equal(0, shedding.InFlight);
+        Assert.Contains(P1, seen); // the endpoint reads the whole body after the peek
     }
 }

@@ -1,13 +1,25 @@
+using System.Buffers;
+using System.Text.Json;
+using Otklik.Application.Policy;
+using Otklik.Core;
+using Otklik.Core.Appeals;
+using Otklik.Core.Tickets;
+
 namespace Otklik.Server.Hosting;
 
 /// <summary>
 /// Capacity protection (not policy): past a number of requests in flight, new ones are answered at
-/// once with 503 and Retry-After instead of queueing until latency collapses. Reads (GET) and health
-/// probes are shed last — they may use twice the budget. Shedding is a counter check and a tiny
-/// problem document: far cheaper than serving.
+/// once with 503 and Retry-After instead of queueing until latency collapses. A reserve of the same
+/// size again is kept for what must get through: reads (agents working their queues), health probes,
+/// and appeals of priority class P1 (legal, money, safety — by problem type and demand, read from the
+/// body only when the normal budget is used up). Shedding is a counter check and a tiny problem
+/// document: far cheaper than serving.
 /// </summary>
-public sealed class LoadShedding(RequestDelegate next, int maxConcurrent)
+public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, AppealCriticality criticality)
 {
+    /// <summary>Appeal bodies larger than this are not looked into while shedding (they are not P1 by their size).</summary>
+    private const int PeekLimit = 64 * 1024;
+
     private static readonly byte[] s_body = System.Text.Encoding.UTF8.GetBytes(
         """{"type":"https://otklik.dev/problems/overloaded","title":"Overloaded","status":503,"detail":"The server is at capacity; retry after the given seconds."}""");
 
@@ -17,24 +29,113 @@ public sealed class LoadShedding(RequestDelegate next, int maxConcurrent)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var critical = HttpMethods.IsGet(context.Request.Method) || context.Request.Path.StartsWithSegments("/health");
-        var limit = critical ? maxConcurrent * 2 : maxConcurrent;
-        if (Interlocked.Increment(ref _inFlight) > limit)
-        {
-            Interlocked.Decrement(ref _inFlight);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "1";
-            context.Response.ContentType = "application/problem+json";
-            await context.Response.Body.WriteAsync(s_body, context.RequestAborted);
-            return;
-        }
+        var inFlight = Interlocked.Increment(ref _inFlight);
         try
         {
+            if (inFlight > maxConcurrent && (inFlight > maxConcurrent * 2 || !await ReservedAsync(context)))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "1";
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.Body.WriteAsync(s_body, context.RequestAborted);
+                return;
+            }
             await next(context);
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    private async ValueTask<bool> ReservedAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) || request.Path.StartsWithSegments("/health"))
+        {
+            return true;
+        }
+        if (!HttpMethods.IsPost(request.Method) || !request.Path.Equals("/api/v1/appeals", StringComparison.OrdinalIgnoreCase)
+            || request.ContentLength is null or > PeekLimit)
+        {
+            return false;
+        }
+        // Read the body once into a buffer the endpoint will read again.
+        request.EnableBuffering(PeekLimit);
+        var length = (int)request.ContentLength.Value;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            var read = 0;
+            while (read < length)
+            {
+                var n = await request.Body.ReadAsync(buffer.AsMemory(read, length - read), context.RequestAborted);
+                if (n == 0)
+                {
+                    break;
+                }
+                read += n;
+            }
+            request.Body.Position = 0;
+            return criticality.IsP1(buffer.AsSpan(0, read));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+/// <summary>Whether an appeal body is priority class P1 by what it is about (problem type, legal demand), without the store.</summary>
+public sealed class AppealCriticality(Func<string?, string?, bool> isP1)
+{
+    public static AppealCriticality FromPolicy(PolicyProvider policies) => new((type, demand) =>
+    {
+        var policy = policies.Current;
+        if (type is null || policy.FindProblemType(type) is not { } definition)
+        {
+            return false;
+        }
+        return definition.Priority == PriorityClass.P1
+            || (definition.LegalBasis is not null && WireName.TryParse<Demand>(demand, out var d) && policy.UrgentDemands.Contains(d));
+    });
+
+    public bool IsP1(ReadOnlySpan<byte> json)
+    {
+        string? type = null, demand = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+                {
+                    continue;
+                }
+                var isType = reader.ValueTextEquals("problem_type"u8);
+                var isDemand = !isType && reader.ValueTextEquals("demand"u8);
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && (isType || isDemand))
+                {
+                    if (isType)
+                    {
+                        type = reader.GetString();
+                    }
+                    else
+                    {
+                        demand = reader.GetString();
+                    }
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false; // not JSON: the endpoint will say so, if it is reached at all
+        }
+        return isP1(type, demand);
     }
 }

@@ -158,7 +158,7 @@ public static class OtklikServerExtensions
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
-        app.UseMiddleware<LoadShedding>(app.Configuration.GetValue("Limits:MaxConcurrentRequests", 512));
+        app.UseMiddleware<LoadShedding>(app.Configuration.GetValue("Limits:MaxConcurrentRequests", 512), AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()));
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
