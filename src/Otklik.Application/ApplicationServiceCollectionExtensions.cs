@@ -39,6 +39,7 @@ public static class ApplicationServiceCollectionExtensions
         }
         services.AddSingleton(sp => new SlaClock(BusinessCalendar.LoadDefault(), TryFindZone(sp.GetRequiredService<IOptions<DeskOptions>>().Value.TimeZone)!));
         services.AddSingleton<PolicyProvider>();
+        services.AddScoped<PolicyVersions>();
         services.AddSingleton(AdmissionGate.CreateDefault());
         services.AddSingleton<StoreWriteGate>();
         services.AddSingleton<LoadMonitor>();

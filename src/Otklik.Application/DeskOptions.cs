@@ -31,6 +31,9 @@ public sealed class DeskOptions
     [Range(1, 3600)]
     public int OutboxIntervalSeconds { get; set; } = 15;
 
+    /// <summary>How often a node checks the store for a policy version activated elsewhere.</summary>
+    public int PolicySyncSeconds { get; set; } = 5;
+
     /// <summary>Optional policy file; when absent the built-in default policy is used. Reloaded on change.</summary>
     public string? PolicyPath { get; set; }
 }

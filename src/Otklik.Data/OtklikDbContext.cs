@@ -20,6 +20,7 @@ public abstract class OtklikDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<AgentAccount> Agents => Set<AgentAccount>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<MailRecord> Mail => Set<MailRecord>();
+    public DbSet<PolicyVersionRecord> PolicyVersions => Set<PolicyVersionRecord>();
     public DbSet<RateBucket> RateBuckets => Set<RateBucket>();
     public DbSet<CapacityReport> Capacity => Set<CapacityReport>();
 

@@ -182,6 +182,8 @@ public sealed partial class AppealIntake(
                 PolicyVersion = policy.Version,
                 DecidedBy = decision.DecidedBy,
                 DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
+                Reason = decision.Reasons.Count > 0 ? WireName.Of(decision.Reasons[0].Code) : null,
+                ContextJson = JsonSerializer.Serialize(GateSnapshot.Of(context), OtklikJson.Options),
                 TicketId = ticket?.TicketId,
                 AwaitingAdmission = decision.Outcome == Outcome.Deferred,
             };

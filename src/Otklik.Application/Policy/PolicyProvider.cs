@@ -14,13 +14,25 @@ public sealed partial class PolicyProvider : IDisposable
     private readonly ILogger<PolicyProvider> _logger;
     private readonly string? _path;
     private readonly FileSystemWatcher? _watcher;
-    private volatile GatePolicy _current;
+    private volatile Active _current;
+
+    /// <summary>The policy in force with its document as written and where it came from.</summary>
+    public sealed record Active(GatePolicy Policy, string Json, string Source);
 
     public PolicyProvider(IOptions<DeskOptions> options, ILogger<PolicyProvider> logger)
     {
         _logger = logger;
         _path = options.Value.PolicyPath is { Length: > 0 } p ? Path.GetFullPath(p) : null;
-        _current = _path is null ? LoadDefault() : Parse(File.ReadAllText(_path));
+        if (_path is null)
+        {
+            var json = DefaultJson();
+            _current = new Active(Parse(json), json, "default");
+        }
+        else
+        {
+            var json = File.ReadAllText(_path);
+            _current = new Active(Parse(json), json, "file");
+        }
         if (_path is not null)
         {
             _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!, Path.GetFileName(_path))
@@ -34,14 +46,18 @@ public sealed partial class PolicyProvider : IDisposable
         }
     }
 
-    public GatePolicy Current => _current;
+    public GatePolicy Current => _current.Policy;
 
-    public static GatePolicy LoadDefault()
+    public Active CurrentActive => _current;
+
+    public static GatePolicy LoadDefault() => Parse(DefaultJson());
+
+    public static string DefaultJson()
     {
         using var stream = typeof(PolicyProvider).Assembly.GetManifestResourceStream("Otklik.Application.Policy.default-policy.json")
             ?? throw new InvalidOperationException("The built-in policy is missing from the build.");
         using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
+        return reader.ReadToEnd();
     }
 
     /// <summary>Parses and validates a policy document; throws <see cref="PolicyInvalidException"/> naming every bad field.</summary>
@@ -64,10 +80,10 @@ public sealed partial class PolicyProvider : IDisposable
         return errors.Count > 0 ? throw new PolicyInvalidException(errors) : policy;
     }
 
-    /// <summary>Activates a policy that has been validated by <see cref="Parse"/>.</summary>
-    public void Activate(GatePolicy policy)
+    /// <summary>Activates a policy that has been validated by <see cref="Parse"/> (from <paramref name="json"/>).</summary>
+    public void Activate(GatePolicy policy, string json, string source)
     {
-        _current = policy;
+        _current = new Active(policy, json, source);
         LogActivated(policy.Version);
     }
 
@@ -77,11 +93,12 @@ public sealed partial class PolicyProvider : IDisposable
         {
             // Editors write in several steps; a short pause avoids reading half a file.
             Thread.Sleep(100);
-            Activate(Parse(File.ReadAllText(_path!)));
+            var json = File.ReadAllText(_path!);
+            Activate(Parse(json), json, "file");
         }
         catch (Exception ex) when (ex is PolicyInvalidException or IOException)
         {
-            LogRefused(_current.Version, ex.Message);
+            LogRefused(_current.Policy.Version, ex.Message);
         }
     }
 

@@ -41,6 +41,12 @@ public sealed class Appeal
     public required string PolicyVersion { get; init; }
     public string? DecidedBy { get; init; }
     public required string DecisionJson { get; set; }
+
+    /// <summary>The first reason code of the decision (wire name), for statistics and replays.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>What the gate read about the requester at receipt (<see cref="Gate.GateSnapshot"/>), for replaying a candidate policy.</summary>
+    public string? ContextJson { get; set; }
     public string? TicketId { get; set; }
 
     /// <summary>A deferred appeal still waiting for the load to fall.</summary>

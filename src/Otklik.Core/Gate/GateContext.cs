@@ -40,6 +40,15 @@ public sealed class GateContext
     /// <summary>The requester's orders, newest first.</summary>
     public IReadOnlyList<Order> Orders { get; init; } = [];
 
+    /// <summary>How many orders the requester has (a replay knows the count without the list).</summary>
+    public int OrderCount
+    {
+        get => _orderCount ?? Orders.Count;
+        init => _orderCount = value;
+    }
+
+    private readonly int? _orderCount;
+
     /// <summary>The order number the appeal names (given, or found in its text).</summary>
     public string? OrderNumber { get; init; }
 

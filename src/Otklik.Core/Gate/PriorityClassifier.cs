@@ -26,5 +26,5 @@ public static class PriorityClassifier
     public static bool IsNewWithoutOrders(GateContext context) =>
         context.Account is { } account
         && context.Now - account.CreatedAt < TimeSpan.FromDays(context.Thresholds.NewAccountDays)
-        && context.Orders.Count == 0;
+        && context.OrderCount == 0;
 }

@@ -101,6 +101,29 @@ public sealed class Ticket
 
     public string Number => FormatNumber(Seq);
 
+    /// <summary>The facts the gate matches a new appeal against, as they were when that appeal arrived.</summary>
+    public Gate.TicketFacts Facts() => new(TicketId, Seq, Status, Queue, Priority, OrderNumber, ProblemType, TextStems, CreatedAt, UpdatedAt, SolvedAt, ClosedAt, ReopenCount, AccountId, RequesterKey);
+
+    /// <summary>A stand-in built from stored facts, for replaying a decision (never saved).</summary>
+    public static Ticket Restore(Gate.TicketFacts f) => new()
+    {
+        TicketId = f.TicketId,
+        Seq = f.Seq,
+        Status = f.Status,
+        Queue = f.Queue,
+        Priority = f.Priority,
+        OrderNumber = f.OrderNumber,
+        ProblemType = f.ProblemType,
+        TextStems = f.TextStems,
+        CreatedAt = f.CreatedAt,
+        UpdatedAt = f.UpdatedAt,
+        SolvedAt = f.SolvedAt,
+        ClosedAt = f.ClosedAt,
+        ReopenCount = f.ReopenCount,
+        AccountId = f.AccountId,
+        RequesterKey = f.RequesterKey,
+    };
+
     public static string FormatNumber(long seq) => "T-" + seq.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     public bool RecentlySolved(DateTimeOffset now, TimeSpan window) =>

@@ -28,6 +28,7 @@ internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.Property(a => a.AdmittedTicketId).HasMaxLength(32);
         b.Property(a => a.OverriddenBy).HasMaxLength(100);
         b.Property(a => a.OverrideReason).HasMaxLength(2000);
+        b.Property(a => a.Reason).HasMaxLength(64);
 
         // The idempotency key is a unique index, not check-then-insert: concurrent retries cannot both land.
         b.HasIndex(a => new { a.ClientName, a.IdempotencyKey }).IsUnique();
@@ -37,5 +38,6 @@ internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.HasIndex(a => new { a.AwaitingAdmission, a.Priority, a.ReceivedAt });
         b.HasIndex(a => new { a.Outcome, a.CreatedAt });
         b.HasIndex(a => a.TicketId);
+        b.HasIndex(a => a.CreatedAt);
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Otklik.Application;
 using Otklik.Application.Demo;
+using Otklik.Application.Policy;
 using Otklik.Application.Portal;
 using Otklik.Application.Workspace;
 using Otklik.Core.Calendar;
@@ -47,6 +48,7 @@ public static class OtklikServerExtensions
             Policies.Add(o);
             o.AddPolicy(PortalUser.Policy, p => p.AddAuthenticationSchemes(PortalUser.Scheme).RequireClaim(PortalUser.AccountClaim));
             o.AddPolicy(WorkspaceUser.Policy, p => p.AddAuthenticationSchemes(WorkspaceUser.Scheme).RequireRole(Roles.Agent, Roles.Supervisor));
+            o.AddPolicy(WorkspaceUser.SupervisorPolicy, p => p.AddAuthenticationSchemes(WorkspaceUser.Scheme).RequireRole(Roles.Supervisor));
         });
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys"))).SetApplicationName("Otklik");
         // Russian stays readable in the page source; markup characters are still encoded.
@@ -133,6 +135,7 @@ public static class OtklikServerExtensions
         services.AddHostedService<DeferredAdmissionService>();
         services.AddHostedService<SlaSweepService>();
         services.AddHostedService<OutboxService>();
+        services.AddHostedService<PolicySyncService>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<CalendarHealthCheck>("calendar", tags: ["ready"])
@@ -184,6 +187,7 @@ public static class OtklikServerExtensions
         app.MapTicketsEndpoints();
         app.MapSlaEndpoints();
         app.MapChannelsEndpoints();
+        app.MapPolicyEndpoints();
         return app;
     }
 
@@ -191,6 +195,10 @@ public static class OtklikServerExtensions
     public static async Task PrepareOtklikAsync(this WebApplication app)
     {
         await app.Services.MigrateOtklikStoreAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PolicyVersions>().SyncAsync(CancellationToken.None);
+        }
         // prometheus-net listens to .NET meters only from its first collection on: start it now so
         // that nothing counted before the first scrape is lost.
         _ = app.Services.GetRequiredService<OtklikMetrics>();

@@ -9,6 +9,6 @@ public sealed class OrderRequiredRule : IGateRule
 
     public RuleVerdict Evaluate(GateContext context) =>
         !context.ProblemType.NeedsOrder ? RuleVerdict.NotApplicable
-        : context.OrderNumber is null ? RuleVerdict.Decide(Outcome.NeedsInfo, ReasonCode.OrderRequired, context.Orders.Count)
+        : context.OrderNumber is null ? RuleVerdict.Decide(Outcome.NeedsInfo, ReasonCode.OrderRequired, context.OrderCount)
         : RuleVerdict.Pass;
 }

@@ -5,4 +5,5 @@ public static class WorkspaceUser
 {
     public const string Scheme = "Workspace";
     public const string Policy = "workspace_agent";
+    public const string SupervisorPolicy = "workspace_supervisor";
 }

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Otklik.Application.Policy;
+using Otklik.Data;
+
+namespace Otklik.Server.Ui.Workspace;
+
+/// <summary>
+/// The supervisor's policy editor: the version in force and its history, a candidate checked against
+/// the schema (errors by field), its diff against the version in force, and activation.
+/// </summary>
+[Authorize(Policy = WorkspaceUser.SupervisorPolicy)]
+public sealed class PolicyModel(PolicyProvider provider, PolicyVersions versions) : PageModel
+{
+    public const int MaxDocument = 1_000_000;
+
+    public PolicyProvider.Active Current => provider.CurrentActive;
+    public PolicyVersionRecord? CurrentRecord { get; private set; }
+    public IReadOnlyList<PolicyVersionRecord> History { get; private set; } = [];
+    public string Candidate { get; private set; } = "";
+    public IReadOnlyList<(string Field, string Message)> Errors { get; private set; } = [];
+    public IReadOnlyList<PolicyVersions.DiffLine>? Diff { get; private set; }
+    public string? Activated { get; private set; }
+
+    public async Task OnGetAsync(string? activated, CancellationToken ct)
+    {
+        Activated = activated;
+        Candidate = PolicyVersions.Pretty(Current.Json);
+        await LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostCheckAsync(string? candidate, CancellationToken ct)
+    {
+        Candidate = candidate ?? "";
+        var check = await CheckAsync(ct);
+        if (check?.Policy is not null)
+        {
+            Diff = PolicyVersions.Diff(PolicyVersions.Pretty(Current.Json), check.Pretty);
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostActivateAsync(string? candidate, CancellationToken ct)
+    {
+        Candidate = candidate ?? "";
+        if (Candidate.Length > MaxDocument)
+        {
+            Errors = [("$", $"the document is longer than {MaxDocument} characters")];
+        }
+        else
+        {
+            var by = User.FindFirstValue("otklik:display") ?? User.Identity!.Name!;
+            var result = await versions.ActivateAsync(Candidate, by, "editor", ct);
+            if (result.Policy is { } policy)
+            {
+                return Redirect("/workspace/policy?activated=" + Uri.EscapeDataString(policy.Version));
+            }
+            Errors = result.Errors;
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task<PolicyVersions.Check?> CheckAsync(CancellationToken ct)
+    {
+        if (Candidate.Length > MaxDocument)
+        {
+            Errors = [("$", $"the document is longer than {MaxDocument} characters")];
+            return null;
+        }
+        var check = await versions.CheckAsync(Candidate, ct);
+        Errors = check.Errors;
+        return check;
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        History = await versions.ListAsync(50, ct);
+        CurrentRecord = History.FirstOrDefault(v => v.Version == Current.Policy.Version) ?? await versions.FindAsync(Current.Policy.Version, ct);
+    }
+}
