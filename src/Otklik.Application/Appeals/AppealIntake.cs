@@ -182,7 +182,7 @@ public sealed partial class AppealIntake(
                 PolicyVersion = policy.Version,
                 DecidedBy = decision.DecidedBy,
                 DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
-                Reason = decision.Reasons.Count > 0 ? WireName.Of(decision.Reasons[0].Code) : null,
+                Reason = result.Decision is { Reason: { } reason } ? WireName.Of(reason) : null,
                 ContextJson = JsonSerializer.Serialize(GateSnapshot.Of(context), OtklikJson.Options),
                 TicketId = ticket?.TicketId,
                 AwaitingAdmission = decision.Outcome == Outcome.Deferred,
