@@ -34,6 +34,9 @@ public sealed class DeskOptions
     /// <summary>How often a node checks the store for a policy version activated elsewhere.</summary>
     public int PolicySyncSeconds { get; set; } = 5;
 
+    /// <summary>How often a node reloads the API keys in the store (created, rotated, revoked elsewhere).</summary>
+    public int KeyRefreshSeconds { get; set; } = 10;
+
     /// <summary>Optional policy file; when absent the built-in default policy is used. Reloaded on change.</summary>
     public string? PolicyPath { get; set; }
 }

@@ -78,6 +78,7 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
         // Timers run on the fake clock: long intervals keep a jump of months from firing them millions of times.
         builder.UseSetting("Desk:OutboxIntervalSeconds", "3600");
         builder.UseSetting("Desk:PolicySyncSeconds", "3600");
+        builder.UseSetting("Desk:KeyRefreshSeconds", "3600");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -73,6 +73,8 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
             db.Entry(appeal).Property(a => a.ClaimedJson).CurrentValue = "{}";
             db.Entry(appeal).Property(a => a.RequestJson).CurrentValue = "{}";
             db.Entry(appeal).Property(a => a.AttachmentsJson).CurrentValue = "[]";
+            // The gate snapshot holds the account's name and contacts; an erased appeal leaves the replays.
+            appeal.ContextJson = null;
             DeleteAttachments(appeal.IdempotencyKey);
         }
         var messages = await db.TicketMessages.Where(m => m.Author == MessageAuthor.Customer && db.Tickets.Any(t => t.Seq == m.TicketSeq && t.AccountId == accountId)).ToListAsync(ct);

@@ -112,7 +112,7 @@ public sealed class SyntheticAppeals(OtklikDbContext db, AdmissionGate gate, Sla
             Tickets = tickets,
             RateTokens = r.NextDouble() < 0.2 ? r.NextDouble() * 3 : null,
             RateUpdatedAt = at.AddHours(-r.Next(0, 48)),
-            Load = new LoadSnapshot(LoadLevel.Normal, 0, r.Next(0, 40), 12, r.Next(0, 2000)),
+            Load = new LoadFacts(r.Next(0, 2000), r.Next(0, 40), 12),
         };
         var attachments = r.NextDouble() < 0.5 ? new List<AttachmentInfo> { new("photo.jpg", "image/jpeg", 100_000) } : [];
         var demand = type.LegalBasis is not null && r.NextDouble() < 0.3 ? (Demand?)Demand.Refund : null;

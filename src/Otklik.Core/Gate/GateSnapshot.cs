@@ -7,6 +7,8 @@ using Otklik.Core.Tickets;
 
 namespace Otklik.Core.Gate;
 
+public sealed record LoadFacts(int OpenTickets, int AgentsOnline, double AvgHandleMinutes);
+
 /// <summary>A ticket as the gate saw it when an appeal arrived.</summary>
 public sealed record TicketFacts(
     string TicketId, long Seq, TicketStatus Status, Queue Queue, PriorityClass Priority, string? OrderNumber, string ProblemType, string TextStems,
@@ -37,7 +39,8 @@ public sealed record GateSnapshot
     public IReadOnlyList<TicketFacts> Tickets { get; init; } = [];
     public double? RateTokens { get; init; }
     public DateTimeOffset? RateUpdatedAt { get; init; }
-    public LoadSnapshot Load { get; init; }
+    /// <summary>The desk's load at receipt as counts (the level they mean is the policy's call; an unbounded backlog has no JSON number).</summary>
+    public LoadFacts Load { get; init; } = new(0, 0, 0);
 
     public static GateSnapshot Of(GateContext c) => new()
     {
@@ -56,7 +59,7 @@ public sealed record GateSnapshot
         Tickets = [.. c.Tickets.Select(t => t.Facts())],
         RateTokens = double.IsNaN(c.RateTokens) ? null : c.RateTokens,
         RateUpdatedAt = c.RateUpdatedAt,
-        Load = c.Load,
+        Load = new LoadFacts(c.Load.OpenTickets, c.Load.AgentsOnline, c.Load.AvgHandleMinutes),
     };
 
     /// <summary>The gate's input for <paramref name="request"/> under <paramref name="policy"/>, as it was at receipt.</summary>

@@ -11,15 +11,15 @@ public static class DemoBanner
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000";
         address = address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal);
-        var integration = keys.Keys.FirstOrDefault(k => k.Role == Roles.Integration)?.Key ?? "<integration key>";
-        var agent = keys.Keys.FirstOrDefault(k => k.Role == Roles.Agent)?.Key ?? "<agent key>";
+        var integration = keys.ShownKeys.FirstOrDefault(k => k.Role == Roles.Integration)?.Key ?? "<integration key>";
+        var agent = keys.ShownKeys.FirstOrDefault(k => k.Role == Roles.Agent)?.Key ?? "<agent key>";
         output.WriteLine($"""
 
             ── Otklik demo ─────────────────────────────────────────────────────────────
              Listening on {address}    data: {paths.DataDirectory}
              API docs:    {address}/docs        OpenAPI: {address}/openapi/v1.json
              Keys ({keys.Source}):
-            {string.Join(Environment.NewLine, keys.Keys.Select(k => $"   {k.Role,-12} {k.Key}"))}
+            {string.Join(Environment.NewLine, keys.ShownKeys.Select(k => $"   {k.Role,-12} {k.Key}"))}
              Demo accounts: a-1001 (Анна Петрова, orders 38211574-0012…0018), a-1002 new, a-1003 inactive,
                             a-1004 blocked, a-1005 unverified phone, s-2001 seller, a-2000…a-2299, s-3000…s-3039.
 

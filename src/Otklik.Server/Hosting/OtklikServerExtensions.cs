@@ -136,6 +136,7 @@ public static class OtklikServerExtensions
         services.AddHostedService<SlaSweepService>();
         services.AddHostedService<OutboxService>();
         services.AddHostedService<PolicySyncService>();
+        services.AddHostedService<ApiKeyRefreshService>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<CalendarHealthCheck>("calendar", tags: ["ready"])
@@ -204,6 +205,10 @@ public static class OtklikServerExtensions
         _ = app.Services.GetRequiredService<OtklikMetrics>();
         await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null);
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await keys.BootstrapAsync(scope.ServiceProvider.GetRequiredService<Otklik.Application.Access.ApiKeys>(), app.Configuration.GetValue("demo", false), Console.Out, CancellationToken.None);
+        }
         if (app.Configuration.GetValue("demo", false))
         {
             await using (var scope = app.Services.CreateAsyncScope())

@@ -1,0 +1,1 @@
+return await Otklik.Cli.OtklikCli.RunAsync(args, Console.Out, Console.Error);
