@@ -40,6 +40,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton(sp => new SlaClock(BusinessCalendar.LoadDefault(), TryFindZone(sp.GetRequiredService<IOptions<DeskOptions>>().Value.TimeZone)!));
         services.AddSingleton<PolicyProvider>();
         services.AddScoped<PolicyVersions>();
+        services.AddScoped<Dashboard.DashboardQueries>();
         services.AddScoped<Access.ApiKeys>();
         services.AddScoped<PolicySimulator>();
         services.AddScoped<SyntheticAppeals>();

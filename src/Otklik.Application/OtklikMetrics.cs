@@ -15,9 +15,15 @@ public sealed class OtklikMetrics : IDisposable
     private readonly Counter<long> _overrides;
     private readonly Histogram<double> _intakeSeconds;
 
-    public OtklikMetrics(IMeterFactory factory, Coordination.SharedStateStatus shared)
+    private readonly Counter<long> _ladder;
+
+    public OtklikMetrics(IMeterFactory factory, Coordination.SharedStateStatus shared, Load.LoadMonitor load)
     {
         _meter = factory.Create(MeterName);
+        _ladder = _meter.CreateCounter<long>("otklik_sla_ladder_steps", description: "Escalation ladder rungs taken: warnings, first-response breaches, legal queue, systematically unanswered");
+        _meter.CreateObservableGauge("otklik_load_level", () => (int)(load.Last?.Level ?? Core.Policy.LoadLevel.Normal), description: "Load level: 0 normal, 1 elevated, 2 high, 3 critical");
+        _meter.CreateObservableGauge("otklik_backlog_hours", () => load.Last is { } l && double.IsFinite(l.BacklogHours) ? l.BacklogHours : -1, description: "Open work in hours of agent capacity (-1: no agents online)");
+        _meter.CreateObservableGauge("otklik_open_tickets", () => load.Last?.OpenTickets ?? 0, description: "Open tickets as last counted");
         _meter.CreateObservableGauge("otklik_shared_state_degraded", () => shared.Degraded ? 1 : 0,
             description: "1 while Redis is configured but not answering (rate limits and load level are per node meanwhile)");
         _appeals = _meter.CreateCounter<long>("otklik_appeals", description: "Appeals decided, by channel and outcome");
@@ -35,6 +41,8 @@ public sealed class OtklikMetrics : IDisposable
         }
         _intakeSeconds.Record(seconds);
     }
+
+    public void LadderStep(Core.Tickets.TicketEventKind kind) => _ladder.Add(1, new KeyValuePair<string, object?>("step", WireName.Of(kind)));
 
     public void Overridden(string? rule) => _overrides.Add(1, new KeyValuePair<string, object?>("rule", rule ?? "none"));
 

@@ -20,6 +20,9 @@ public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time
     private readonly Lock _gate = new();
     private Cached? _cached;
 
+    /// <summary>The load as last computed (for metrics; no store access).</summary>
+    public LoadSnapshot? Last { get; private set; }
+
     private sealed record Cached(int OpenTickets, int AgentsOnline, double AvgHandleMinutes, long At);
 
     public async Task<LoadSnapshot> CurrentAsync(OtklikDbContext db, GatePolicy policy, CancellationToken ct)
@@ -44,7 +47,9 @@ public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time
                 _cached = cached;
             }
         }
-        return LoadSnapshot.From(policy.LoadLevels, cached.OpenTickets, cached.AgentsOnline, cached.AvgHandleMinutes);
+        var snapshot = LoadSnapshot.From(policy.LoadLevels, cached.OpenTickets, cached.AgentsOnline, cached.AvgHandleMinutes);
+        Last = snapshot;
+        return snapshot;
     }
 
     /// <summary>This node opened a ticket (committed).</summary>

@@ -22,6 +22,7 @@ public sealed partial class SlaSweeper(
     Channels.ReplyOutbox outbox,
     StoreWriteGate writeGate,
     TimeProvider time,
+    OtklikMetrics metrics,
     ILogger<SlaSweeper> logger)
 {
     private const int Batch = 500;
@@ -96,8 +97,13 @@ public sealed partial class SlaSweeper(
         }
         if (db.ChangeTracker.HasChanges())
         {
+            var steps = ticket.Events.Where(e => e.At == now).Select(e => e.Kind).ToList();
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            foreach (var kind in steps)
+            {
+                metrics.LadderStep(kind);
+            }
         }
         return taken;
     }

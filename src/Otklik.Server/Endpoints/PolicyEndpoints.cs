@@ -25,6 +25,9 @@ public static class PolicyEndpoints
             TypedResults.Ok((await versions.ListAsync(200, ct)).Select(View).ToList())).Produces<List<PolicyVersionView>>();
         group.MapPost("/check", CheckAsync).Produces<CheckView>().ProducesValidationProblem();
         group.MapPut("/", ActivateAsync).Produces<CheckView>().ProducesValidationProblem();
+        app.MapGet("/api/v1/dashboard", async (string? range, Application.Dashboard.DashboardQueries queries, TimeProvider time, CancellationToken ct) =>
+            TypedResults.Ok(await queries.GetAsync(Application.Dashboard.DashboardQueries.RangeFor(range, time.GetUtcNow()), ct)))
+            .WithTags("Dashboard").RequireAuthorization(Roles.Supervisor);
         return app;
     }
 
