@@ -107,7 +107,8 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
     private static string CreateDatabase(string admin, string dataDirectory)
     {
         var name = "otklik_t_" + Path.GetFileName(dataDirectory).ToLowerInvariant();
-        var target = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true };
+        // Many test desks run at once on one server: small pools that let idle connections go quickly.
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 10, ConnectionIdleLifetime = 5, ConnectionPruningInterval = 1 };
         using var connection = new Npgsql.NpgsqlConnection(admin);
         connection.Open();
         using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection);
@@ -123,6 +124,11 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (disposing && PostgresConnectionString is { } cs)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(cs);
+            Npgsql.NpgsqlConnection.ClearPool(connection); // the desk is gone: give its connections back now
+        }
     }
 }
 
