@@ -58,6 +58,11 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
             return false;
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (account.Email is { } email)
+        {
+            // The e-mail thread map holds the address: the threads go with it.
+            db.Mail.RemoveRange(await db.Mail.Where(m => m.Address == email).ToListAsync(ct));
+        }
         account.Name = null;
         account.Phone = null;
         account.Email = null;

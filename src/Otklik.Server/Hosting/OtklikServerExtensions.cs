@@ -37,7 +37,16 @@ public static class OtklikServerExtensions
         services.AddOptions<RequesterFloodOptions>().BindConfiguration(RequesterFloodOptions.Section)
             .Validate(o => o.PerMinute is >= 1 and <= 100_000 && o.Burst is >= 1 and <= 100_000, "Limits:RequesterFlood:PerMinute and Burst must be 1–100000.").ValidateOnStart();
         services.ConfigureHttpJsonOptions(o => OtklikJson.Configure(o.SerializerOptions));
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            if (ctx.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && ctx.Exception is not null)
+            {
+                // The store is restarting or out of connections: nothing was stored, and a retry with the same key is safe.
+                ctx.HttpContext.Response.Headers.RetryAfter = "5";
+                ctx.ProblemDetails.Title = "Store unavailable";
+                ctx.ProblemDetails.Detail = "The store does not answer right now; nothing was stored. Retry with the same Idempotency-Key after the given seconds.";
+            }
+        });
         services.AddSingleton<ApiKeyStore>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
@@ -159,9 +168,17 @@ public static class OtklikServerExtensions
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 CalendarRangeException => StatusCodes.Status422UnprocessableEntity,
+                _ when StoreUnavailable(ex) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
+        // Behind a TLS-terminating proxy on this machine, the scheme it saw decides the Secure flag of cookies.
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
+        foreach (var proxy in app.Configuration.GetSection("Web:TrustedProxies").Get<string[]>() ?? [])
+        {
+            forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        }
+        app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<LoadShedding>(app.Configuration.GetValue("Limits:MaxConcurrentRequests", 512), AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()));
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -247,6 +264,21 @@ public static class OtklikServerExtensions
         o.LoginPath = loginPath;
         o.ExpireTimeSpan = lifetime;
         o.SlidingExpiration = true;
+    }
+
+    /// <summary>An outage of the store (a restart, no connections, a timeout), as opposed to a bug: worth a 503 and a retry.</summary>
+    public static bool StoreUnavailable(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or System.Net.Sockets.SocketException or System.Data.Common.DbException { IsTransient: true }
+                || (e is Npgsql.NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is System.IO.IOException or System.Net.Sockets.SocketException))
+                || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Task WriteHealth(HttpContext context, HealthReport report)
