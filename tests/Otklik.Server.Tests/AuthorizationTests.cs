@@ -148,4 +148,29 @@ public sealed partial class AuthorizationTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, (await nobody.GetAsync($"/portal/tickets/{ticket}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await nobody.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
     }
+
+    [Fact]
+    public async Task HtmlInACustomersText_IsShownAsText_OnThePortalAndInTheWorkspace()
+    {
+        const string Hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> Чайник треснул, нужна замена";
+        var integration = _factory.Integration();
+        var (account, phone) = (Api.NewId("a"), "+7916" + Random.Shared.Next(1_000_000, 9_999_999));
+        await integration.PutAccountAsync(account, phone: phone, name: "<b>Анна</b>");
+        var (_, decision) = await integration.PostAppealAsync(Api.Appeal(account, null, "payment_issue", Hostile, photo: false));
+        var ticket = decision.Str("ticket.ticket_id");
+
+        var portal = await (await SignInAsync(phone)).GetStringAsync($"/portal/tickets/{ticket}");
+        await _factory.Supervisor().PostJsonAsync("/api/v1/agents", new { name = "xss-agent", display_name = "Агент", password = "long-enough-pass", role = "agent" }, 201);
+        var agent = _factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var token = await TokenAsync(agent, "/workspace/login");
+        await agent.PostAsync("/workspace/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "xss-agent", ["password"] = "long-enough-pass", ["__RequestVerificationToken"] = token }));
+        var workspace = await agent.GetStringAsync($"/workspace/tickets/{ticket}");
+        foreach (var html in new[] { portal, workspace })
+        {
+            Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("<b>Анна</b>", workspace, StringComparison.Ordinal);
+    }
 }

@@ -13,6 +13,10 @@ public sealed class StoreWriteGate
     private static readonly IDisposable s_none = new Release(null);
     private readonly SemaphoreSlim _embeddedWriter = new(1, 1);
     private readonly RequesterLocks _requesters = new();
+    private long _writerSince;
+
+    /// <summary>How long the current embedded writer has held the store (zero when none): seconds mean the store is stalled.</summary>
+    public TimeSpan WriterHeldFor => Volatile.Read(ref _writerSince) is var since and > 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
 
     public async ValueTask<IDisposable> EnterRequesterAsync(string requesterKey, CancellationToken ct) =>
         await _requesters.AcquireAsync(requesterKey, ct).ConfigureAwait(false);
@@ -24,10 +28,11 @@ public sealed class StoreWriteGate
             return s_none;
         }
         await _embeddedWriter.WaitAsync(ct).ConfigureAwait(false);
-        return new Release(_embeddedWriter);
+        Volatile.Write(ref _writerSince, System.Diagnostics.Stopwatch.GetTimestamp());
+        return new Release(_embeddedWriter, this);
     }
 
-    private sealed class Release(SemaphoreSlim? semaphore) : IDisposable
+    private sealed class Release(SemaphoreSlim? semaphore, StoreWriteGate? owner = null) : IDisposable
     {
         private int _done;
 
@@ -35,6 +40,10 @@ public sealed class StoreWriteGate
         {
             if (semaphore is not null && Interlocked.Exchange(ref _done, 1) == 0)
             {
+                if (owner is not null)
+                {
+                    Volatile.Write(ref owner._writerSince, 0);
+                }
                 semaphore.Release();
             }
         }

@@ -5,16 +5,27 @@ using Otklik.Data;
 
 namespace Otklik.Server.Hosting;
 
-/// <summary>The store answers a query.</summary>
-public sealed class StoreHealthCheck(OtklikDbContext db) : IHealthCheck
+/// <summary>The store answers a query, quickly, and its writes are not stalled.</summary>
+public sealed class StoreHealthCheck(OtklikDbContext db, Otklik.Application.Appeals.StoreWriteGate writes) : IHealthCheck
 {
+    private static readonly TimeSpan s_slow = TimeSpan.FromSeconds(2);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await db.Database.CanConnectAsync(cancellationToken)
-                ? HealthCheckResult.Healthy(db.IsEmbedded ? "sqlite" : "postgresql")
-                : HealthCheckResult.Unhealthy("The store does not answer.");
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                return HealthCheckResult.Unhealthy("The store does not answer.");
+            }
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var name = db.IsEmbedded ? "sqlite" : "postgresql";
+            if (writes.WriterHeldFor > s_slow)
+            {
+                return HealthCheckResult.Degraded($"{name}: writes are stalled — one has waited {writes.WriterHeldFor.TotalSeconds:0} s for the store; new appeals queue behind it");
+            }
+            return took > s_slow ? HealthCheckResult.Degraded($"{name}: slow ({took.TotalSeconds:0.0} s to answer)") : HealthCheckResult.Healthy(name);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
