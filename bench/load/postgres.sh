@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Appeals per second on PostgreSQL: one node, then two nodes on the same database (wrk against each
+# node at once, half the connections each, rates summed). Needs a local PostgreSQL with the role
+# .ci/run creates (or PG_ADMIN=<admin connection string>). Everything stops itself.
+#   bench/load/postgres.sh            # CONNECTIONS=64 DURATION=15s
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+ACCOUNTS=${ACCOUNTS:-20000}
+KEY=bench-integration-key-0001
+PG_ADMIN=${PG_ADMIN:-Host=127.0.0.1;Database=postgres;Username=otklik;Password=otklik}
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+dotnet build src/Otklik.Server -c Release -v q -nologo >/dev/null
+db="otklik_t_bench_$(date +%s)"
+cs="${PG_ADMIN/Database=postgres/Database=$db}"
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+start() { # $1 port
+  Auth__ApiKeys__0__Name=bench Auth__ApiKeys__0__Key=$KEY Auth__ApiKeys__0__Role=integration \
+  Auth__ApiKeys__1__Name=bench-sup Auth__ApiKeys__1__Key=bench-supervisor-key-001 Auth__ApiKeys__1__Role=supervisor \
+  Limits__ClientRequestsPerSecond=10000000 Limits__RequesterFlood__PerMinute=100000 Limits__RequesterFlood__Burst=100000 \
+  Logging__LogLevel__Default=Warning Demo__Buyers=$ACCOUNTS ConnectionStrings__Postgres="$cs" \
+    dotnet src/Otklik.Server/bin/Release/net10.0/Otklik.Server.dll --demo --data-dir "$work/n$1" --urls "http://127.0.0.1:$1" >"$work/n$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 0.5; done
+  echo "node on $1 did not start" >&2; return 1
+}
+start 5094
+curl -sf -X PUT http://127.0.0.1:5094/api/v1/capacity -H "Authorization: Bearer bench-supervisor-key-001" -H 'Content-Type: application/json' -d '{"agents_online":100000,"avg_handle_minutes":10}' >/dev/null
+run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$2" -c"$3" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
+DURATION=10s run http://127.0.0.1:5094 2 "$CONNECTIONS" >/dev/null
+one=$(run http://127.0.0.1:5094 2 "$CONNECTIONS")
+start 5095
+DURATION=5s run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >/dev/null
+run http://127.0.0.1:5094 1 $((CONNECTIONS / 2)) >"$work/a" & a=$!
+run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >"$work/b" & b=$!
+wait $a $b
+rps() { sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$1"; }
+echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); PostgreSQL $(psql --version | awk '{print $3}') on the same machine; wrk -c$CONNECTIONS -d$DURATION"
+echo "one node  : $one"
+echo "two nodes : node A $(cat "$work/a")"
+echo "            node B $(cat "$work/b")"
+echo "two nodes : total $(awk -v a="$(rps "$(cat "$work/a")")" -v b="$(rps "$(cat "$work/b")")" 'BEGIN { printf "%.1f", a + b }') appeals/s"
+su postgres -c "psql -qtAc 'drop database if exists \"$db\" with (force)'" >/dev/null 2>&1 || true
