@@ -43,6 +43,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Dashboard.DashboardQueries>();
         services.AddScoped<Access.ApiKeys>();
         services.AddScoped<PolicySimulator>();
+        services.AddSingleton<SimulationJobs>();
         services.AddScoped<SyntheticAppeals>();
         services.AddSingleton(AdmissionGate.CreateDefault());
         services.AddSingleton<StoreWriteGate>();

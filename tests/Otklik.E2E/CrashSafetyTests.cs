@@ -43,12 +43,6 @@ public sealed class CrashSafetyTests : IAsyncLifetime
 
     public Task DisposeAsync() => _server.DisposeAsync();
 
-    private async Task<string> KeyAsync(string role)
-    {
-        using var keys = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_server.DataDirectory, "api-keys.json")));
-        return keys.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("role").GetString() == role).GetProperty("key").GetString()!;
-    }
-
     private static string Account(int i) => $"a-{2000 + (i % Accounts)}";
 
     private static object Body(int i) => new
@@ -86,9 +80,9 @@ public sealed class CrashSafetyTests : IAsyncLifetime
     [Fact]
     public async Task KilledThreeTimesMidLoad_EveryAcknowledgedAppealIsThereExactlyOnce_TicketsMatchDecisions_QuotasHold()
     {
-        var apiKey = await KeyAsync("integration");
+        var apiKey = await _server.KeyAsync("integration");
         using var agent = new HttpClient { BaseAddress = new Uri(_server.BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
-        agent.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await KeyAsync("agent"));
+        agent.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _server.KeyAsync("agent"));
         using var http = new HttpClient { BaseAddress = new Uri(_server.BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         const int total = 480;

@@ -34,8 +34,7 @@ public sealed class DependencyFaultTests : IAsyncLifetime
     [Fact]
     public async Task TheStoreFailsUnderLoad_NothingIsLost_NoServerErrors_HealthSaysSo_ItRecovers()
     {
-        using var keys = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_server.DataDirectory, "api-keys.json")));
-        var key = keys.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("role").GetString() == "integration").GetProperty("key").GetString()!;
+        var key = await _server.KeyAsync("integration");
         using var http = new HttpClient { BaseAddress = new Uri(_server.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         const int total = 240;

@@ -10,45 +10,27 @@ namespace Otklik.E2E;
 /// </summary>
 public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixture<ServerProcess>, IAsyncLifetime
 {
-    private static readonly string s_artifacts = Environment.GetEnvironmentVariable("OTKLIK_ARTIFACTS") is { Length: > 0 } dir
-        ? dir
-        : Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
     // A tiny valid JPEG (SOI, APP0/JFIF header…), enough for the server's content check.
     private static readonly byte[] s_jpeg =
         [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9];
 
-    private IPlaywright _playwright = null!;
+    private Chromium _chromium = null!;
     private IBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
-        // Generous: the browser tests share two cores with the other test assemblies running beside them.
-        Assertions.SetDefaultExpectTimeout(30_000);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("OTKLIK_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        Directory.CreateDirectory(s_artifacts);
+        _chromium = await Chromium.LaunchAsync();
+        _browser = _chromium.Browser;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public Task DisposeAsync() => _chromium.DisposeAsync().AsTask();
 
     private async Task<IPage> NewPageAsync(int width = 1100)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = 900 } });
         return await context.NewPageAsync();
     }
-
-    private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, name + ".png"), FullPage = true });
 
     // Each phone may ask for 3 codes in 10 minutes, so the tests sign in as different demo buyers.
     private static async Task LogInBuyerAsync(IPage page, string phone = "+7 916 123-45-67")
@@ -76,19 +58,19 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
     {
         var buyer = await NewPageAsync(width: 390); // a phone screen
         await LogInBuyerAsync(buyer);
-        await ShotAsync(buyer, "01-portal-orders");
+        await Chromium.ShotAsync(buyer, "01-portal-orders");
 
         await buyer.ClickAsync("a[href='/portal/help?order=38211574-0012']");
         await buyer.ClickAsync("a[href^='/portal/help/damaged_item']");
         await Assertions.Expect(buyer.Locator("#requirements")).ToContainTextAsync("фото");
         await buyer.FillAsync("#text", "Чайник пришёл с трещиной на корпусе, прошу замену");
         await buyer.SelectOptionAsync("#demand", "replacement");
-        await ShotAsync(buyer, "02-help-with-order");
+        await Chromium.ShotAsync(buyer, "02-help-with-order");
         await buyer.ClickAsync("#appeal-form button[type=submit]");
         await Assertions.Expect(buyer.Locator("#outcome")).ToHaveAttributeAsync("data-outcome", "needs_info");
         await Assertions.Expect(buyer.Locator("[data-reason=evidence_required]")).ToBeVisibleAsync();
         var heldUrl = buyer.Url;
-        await ShotAsync(buyer, "03-decision-needs-evidence");
+        await Chromium.ShotAsync(buyer, "03-decision-needs-evidence");
 
         await buyer.ClickAsync("[data-action=attach_evidence]");
         await Assertions.Expect(buyer.Locator("#text")).ToHaveValueAsync("Чайник пришёл с трещиной на корпусе, прошу замену");
@@ -96,41 +78,40 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await buyer.ClickAsync("#appeal-form button[type=submit]");
         await Assertions.Expect(buyer.Locator("#outcome")).ToHaveAttributeAsync("data-outcome", "accepted");
         var ticketNumber = await buyer.InnerTextAsync("#ticket-link");
-        await ShotAsync(buyer, "04-decision-accepted");
+        await Chromium.ShotAsync(buyer, "04-decision-accepted");
 
         var agent = await NewPageAsync();
         await LogInAgentAsync(agent);
-        await ShotAsync(agent, "05-workspace-queue");
+        await Chromium.ShotAsync(agent, "05-workspace-queue");
         await agent.FillAsync("#q", ticketNumber);
         await agent.ClickAsync("#search button[type=submit]");
         await agent.ClickAsync($"#queue a:text('{ticketNumber}')");
         await agent.FillAsync("#reply", "Здравствуйте, Анна! Оформили замену чайника, курьер приедет завтра.");
         await agent.ClickAsync("#reply-form button[type=submit]");
         await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Оформили замену");
-        await ShotAsync(agent, "06-workspace-ticket");
+        await Chromium.ShotAsync(agent, "06-workspace-ticket");
 
         await buyer.ClickAsync("#ticket-link");
         await Assertions.Expect(buyer.Locator("#conversation .msg.agent")).ToContainTextAsync("Оформили замену");
-        await ShotAsync(buyer, "07-portal-ticket-answer");
+        await Chromium.ShotAsync(buyer, "07-portal-ticket-answer");
 
         // The first, held appeal waits in the review queue; the agent turns it into a ticket.
         await agent.GotoAsync("/workspace/review");
         var heldId = heldUrl[(heldUrl.LastIndexOf('/') + 1)..];
         var card = agent.Locator($"[data-appeal='{heldId}']");
         await Assertions.Expect(card).ToContainTextAsync("evidence_required");
-        await ShotAsync(agent, "08-workspace-review");
+        await Chromium.ShotAsync(agent, "08-workspace-review");
         await card.Locator("input[name=reason]").FillAsync("Клиент прислал фото в чат");
         await card.Locator("button[type=submit]").ClickAsync();
         await Assertions.Expect(agent).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/workspace/tickets/t_"));
         await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Клиент прислал фото в чат");
-        await ShotAsync(agent, "09-workspace-overridden");
+        await Chromium.ShotAsync(agent, "09-workspace-overridden");
     }
 
     /// <summary>Files an appeal through the API with the server's generated integration key; returns the ticket id and number.</summary>
     private async Task<(string Id, string Number)> FileAppealAsync(string account, string text)
     {
-        using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "api-keys.json")));
-        var key = keys.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("role").GetString() == "integration").GetProperty("key").GetString();
+        var key = await server.KeyAsync("integration");
         using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appeals")
@@ -171,7 +152,7 @@ public sealed class PortalAndWorkspaceTests(ServerProcess server) : IClassFixtur
         await buyer.FillAsync("#text", "Баллов так и нет, проверьте пожалуйста");
         await buyer.ClickAsync("form:has(#text) button[type=submit]");
         await Assertions.Expect(agent.Locator("#conversation")).ToContainTextAsync("Баллов так и нет", new() { Timeout = 30_000 });
-        await ShotAsync(agent, "10-workspace-live");
+        await Chromium.ShotAsync(agent, "10-workspace-live");
 
         // A canned reply is filled for this customer and ticket.
         await agent.SelectOptionAsync("#macro", new SelectOptionValue { Index = 1 });

@@ -43,8 +43,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
         }
         await _a.InitializeAsync(); // migrates the store and writes the keys first
         await _b.InitializeAsync();
-        using var keys = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_a.DataDirectory, "api-keys.json")));
-        _key = keys.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("role").GetString() == "integration").GetProperty("key").GetString()!;
+        _key = await _a.KeyAsync("integration");
     }
 
     public async Task DisposeAsync()

@@ -26,6 +26,13 @@ public sealed class ServerProcess : IAsyncLifetime
         await StartAsync();
     }
 
+    /// <summary>A key of the demo's generated keys (its <c>api-keys.json</c>) for <paramref name="role"/>.</summary>
+    public async Task<string> KeyAsync(string role)
+    {
+        using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDirectory, "api-keys.json")));
+        return keys.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("role").GetString() == role).GetProperty("key").GetString()!;
+    }
+
     /// <summary>Ends the server the hard way (SIGKILL): no shutdown, no flush.</summary>
     public void Kill()
     {

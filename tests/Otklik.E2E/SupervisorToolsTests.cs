@@ -13,31 +13,17 @@ namespace Otklik.E2E;
 /// </summary>
 public sealed class SupervisorToolsTests(ServerProcess server) : IClassFixture<ServerProcess>, IAsyncLifetime
 {
-    private static readonly string s_artifacts = Environment.GetEnvironmentVariable("OTKLIK_ARTIFACTS") is { Length: > 0 } dir
-        ? dir
-        : Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
-    private IPlaywright _playwright = null!;
+    private Chromium _chromium = null!;
     private IBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
-        Assertions.SetDefaultExpectTimeout(30_000);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("OTKLIK_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        Directory.CreateDirectory(s_artifacts);
+        _chromium = await Chromium.LaunchAsync();
+        _browser = _chromium.Browser;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public Task DisposeAsync() => _chromium.DisposeAsync().AsTask();
 
     private async Task<IPage> LogInAsync(string name)
     {
@@ -53,8 +39,7 @@ public sealed class SupervisorToolsTests(ServerProcess server) : IClassFixture<S
 
     private async Task<HttpClient> IntegrationAsync()
     {
-        using var keys = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "api-keys.json")));
-        var key = keys.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("role").GetString() == "integration").GetProperty("key").GetString()!;
+        var key = await server.KeyAsync("integration");
         var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return http;
@@ -92,7 +77,7 @@ public sealed class SupervisorToolsTests(ServerProcess server) : IClassFixture<S
         await Assertions.Expect(page.Locator("#dash-load [data-level]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("normal|elevated|high|critical"));
         await Assertions.Expect(page.Locator("#dash-sla tr[data-clock=first_response]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#dash-false-blocks tr[data-rule=content]")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, "08-dashboard.png"), FullPage = true });
+        await Chromium.ShotAsync(page, "08-dashboard");
 
         var agent = await LogInAsync("agent");
         var response = await agent.GotoAsync("/workspace/dashboard");
@@ -117,7 +102,7 @@ public sealed class SupervisorToolsTests(ServerProcess server) : IClassFixture<S
         await page.ClickAsync("#policy-check");
         await Assertions.Expect(page.Locator("#policy-errors li[data-field='buyer.rate_burst']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#policy-activate")).ToHaveCountAsync(0);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, "09-policy-refused.png"), FullPage = true });
+        await Chromium.ShotAsync(page, "09-policy-refused");
 
         var valid = current.DeepClone();
         valid["version"] = "2027-02-01.1";
@@ -130,9 +115,21 @@ public sealed class SupervisorToolsTests(ServerProcess server) : IClassFixture<S
         await Assertions.Expect(page.Locator("#policy-activated")).ToContainTextAsync("2027-02-01.1");
         await Assertions.Expect(page.Locator("#policy-history tbody tr").First).ToContainTextAsync("2027-02-01.1");
         await Assertions.Expect(page.Locator("#policy-history tbody tr").First).ToContainTextAsync("Марина");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, "10-policy-activated.png"), FullPage = true });
+        await Chromium.ShotAsync(page, "10-policy-activated");
 
         var decision = await AppealAsync("a-2103", "other", "Вопрос после смены политики про бонусы", photo: false);
         Assert.Equal("2027-02-01.1", decision["policy_version"]!.GetValue<string>());
+
+        // Before switching the next one on: replay the past appeals through it and see what would change.
+        var stricter = valid.DeepClone();
+        stricter["version"] = "2027-02-02.1";
+        stricter["buyer"]!["min_letters"] = 200;
+        await page.FillAsync("#policy-json", stricter.ToJsonString());
+        await page.ClickAsync("#policy-simulate");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/workspace/policy/simulations/sim_"));
+        await Assertions.Expect(page.Locator("#simulation-status")).ToHaveAttributeAsync("data-status", "done");
+        await Assertions.Expect(page.Locator("#simulation-result tr[data-rule=content]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#simulation-summary")).ToContainTextAsync("decisions change");
+        await Chromium.ShotAsync(page, "11-policy-replay");
     }
 }

@@ -70,4 +70,29 @@ public sealed class PolicyEditorApiTests : IDisposable
         second.Settings["Desk:PolicySyncSeconds"] = "3600";
         Assert.Equal("2027-01-01.1", (await second.Supervisor().GetJsonAsync("/api/v1/policy")).Str("version"));
     }
+
+    [Fact]
+    public async Task ASimulationRunsInTheBackground_AndReportsChangesPerRule()
+    {
+        var account = Api.NewId("a");
+        await _factory.Integration().PutAccountAsync(account);
+        await _factory.Integration().PostAppealAsync(Api.Appeal(account, null, "other", "Вопрос о бонусах за прошлый заказ", photo: false));
+        var supervisor = _factory.Supervisor();
+        var candidate = JsonNode.Parse(Default("2027-03-01.1", n => n["buyer"]!["min_letters"] = 500))!;
+        var (status, started) = await SendAsync(supervisor, HttpMethod.Post, "/api/v1/policy/simulations",
+            new JsonObject { ["from"] = "2026-11-01T00:00:00Z", ["to"] = "2026-12-01T00:00:00Z", ["policy"] = candidate }.ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        JsonNode job = started!;
+        for (var i = 0; i < 100 && job.Str("status") == "running"; i++)
+        {
+            await Task.Delay(50);
+            job = await supervisor.GetJsonAsync($"/api/v1/policy/simulations/{started!.Str("id")}");
+        }
+        Assert.Equal("done", job.Str("status"));
+        Assert.Equal("2027-03-01.1", job.Str("policy_version"));
+        Assert.True(int.Parse(job.Str("result.changed"), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Contains(job["result"]!["rows"]!.AsArray(), r => r!.Str("rule") == "content" && r!.Str("gained") != "0");
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(_factory.Agent(), HttpMethod.Post, "/api/v1/policy/simulations", "{}")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(supervisor, HttpMethod.Post, "/api/v1/policy/simulations", """{"from":"2026-12-01T00:00:00Z","to":"2026-11-01T00:00:00Z"}""")).Status);
+    }
 }

@@ -25,10 +25,46 @@ public static class PolicyEndpoints
             TypedResults.Ok((await versions.ListAsync(200, ct)).Select(View).ToList())).Produces<List<PolicyVersionView>>();
         group.MapPost("/check", CheckAsync).Produces<CheckView>().ProducesValidationProblem();
         group.MapPut("/", ActivateAsync).Produces<CheckView>().ProducesValidationProblem();
+        group.MapPost("/simulations", StartSimulationAsync).Produces<SimulationView>(202).ProducesValidationProblem();
+        group.MapGet("/simulations/{id}", (string id, SimulationJobs jobs) =>
+            jobs.Find(id) is { } job ? Results.Ok(SimulationView.Of(job)) : Problems.Problems.NotFound("simulation", id)).Produces<SimulationView>();
         app.MapGet("/api/v1/dashboard", async (string? range, Application.Dashboard.DashboardQueries queries, TimeProvider time, CancellationToken ct) =>
             TypedResults.Ok(await queries.GetAsync(Application.Dashboard.DashboardQueries.RangeFor(range, time.GetUtcNow()), ct)))
             .WithTags("Dashboard").RequireAuthorization(Roles.Supervisor);
         return app;
+    }
+
+    public sealed record SimulationBody(DateTimeOffset? From, DateTimeOffset? To, JsonObject? Policy);
+
+    public sealed record SimulationView(string Id, string Status, string PolicyVersion, DateTimeOffset From, DateTimeOffset To, int Done, int Total, string? Error, PolicySimulator.Result? Result)
+    {
+        public static SimulationView Of(SimulationJobs.Job j) => new(j.Id, j.Status, j.PolicyVersion, j.From, j.To, j.Done, j.Total, j.Error, j.Result);
+    }
+
+    /// <summary>Replays a period's appeals through a candidate (the body's <c>policy</c>, or the version in force) in the background.</summary>
+    private static async Task<IResult> StartSimulationAsync(HttpRequest request, ClaimsPrincipal user, PolicyProvider provider, SimulationJobs jobs)
+    {
+        var body = await BodyReader.ReadAsync<SimulationBody>(request, MaxDocument);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        var b = body.Value!;
+        if (b.From is not { } from || b.To is not { } to || to <= from)
+        {
+            return Problems.Problems.Validation("to", "from and to are required, to after from.");
+        }
+        Core.Policy.GatePolicy candidate;
+        try
+        {
+            candidate = b.Policy is { } doc ? PolicyProvider.Parse(doc.ToJsonString()) : provider.Current;
+        }
+        catch (PolicyInvalidException ex)
+        {
+            return Problems.Problems.Validation(ex.Errors.GroupBy(e => "policy." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+        }
+        var job = jobs.Start(candidate, from, to, user.Identity?.Name ?? "supervisor");
+        return TypedResults.Accepted($"/api/v1/policy/simulations/{job.Id}", SimulationView.Of(job));
     }
 
     private static PolicyVersionView View(Data.PolicyVersionRecord r) => new(r.Version, r.ActivatedBy, r.ActivatedAt, r.Source);

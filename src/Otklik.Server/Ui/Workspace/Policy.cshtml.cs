@@ -12,7 +12,7 @@ namespace Otklik.Server.Ui.Workspace;
 /// the schema (errors by field), its diff against the version in force, and activation.
 /// </summary>
 [Authorize(Policy = WorkspaceUser.SupervisorPolicy)]
-public sealed class PolicyModel(PolicyProvider provider, PolicyVersions versions) : PageModel
+public sealed class PolicyModel(PolicyProvider provider, PolicyVersions versions, SimulationJobs jobs, TimeProvider time) : PageModel
 {
     public const int MaxDocument = 1_000_000;
 
@@ -23,6 +23,11 @@ public sealed class PolicyModel(PolicyProvider provider, PolicyVersions versions
     public IReadOnlyList<(string Field, string Message)> Errors { get; private set; } = [];
     public IReadOnlyList<PolicyVersions.DiffLine>? Diff { get; private set; }
     public string? Activated { get; private set; }
+
+    /// <summary>The default replay period: the last 30 days.</summary>
+    public DateOnly ReplayFrom => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-30);
+
+    public DateOnly ReplayTo => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1);
 
     public async Task OnGetAsync(string? activated, CancellationToken ct)
     {
@@ -62,6 +67,39 @@ public sealed class PolicyModel(PolicyProvider provider, PolicyVersions versions
         }
         await LoadAsync(ct);
         return Page();
+    }
+
+    /// <summary>Replays the period's appeals through the candidate in the background and shows the progress page.</summary>
+    public async Task<IActionResult> OnPostSimulateAsync(string? candidate, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        Candidate = candidate ?? "";
+        GatePolicyOrErrors();
+        if (Errors.Count == 0 && (from is null || to is null || to <= from))
+        {
+            Errors = [("period", "give a period: from a date to a later date")];
+        }
+        if (Errors.Count > 0)
+        {
+            await LoadAsync(ct);
+            return Page();
+        }
+        var by = User.FindFirstValue("otklik:display") ?? User.Identity!.Name!;
+        var job = jobs.Start(PolicyProvider.Parse(Candidate), new DateTimeOffset(from!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            new DateTimeOffset(to!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), by);
+        return Redirect($"/workspace/policy/simulations/{job.Id}");
+    }
+
+    private void GatePolicyOrErrors()
+    {
+        try
+        {
+            _ = Candidate.Length > MaxDocument ? throw new PolicyInvalidException([("$", $"the document is longer than {MaxDocument} characters")]) : PolicyProvider.Parse(Candidate);
+            Errors = [];
+        }
+        catch (PolicyInvalidException ex)
+        {
+            Errors = ex.Errors;
+        }
     }
 
     private async Task<PolicyVersions.Check?> CheckAsync(CancellationToken ct)
