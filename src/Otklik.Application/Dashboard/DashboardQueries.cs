@@ -89,21 +89,18 @@ public sealed class DashboardQueries(OtklikDbContext db, LoadMonitor load, Polic
             waiting.Count, waiting.Count == 0 ? null : waiting.Min(w => w.ReceivedAt), eta);
     }
 
-    /// <summary>Of the tickets opened in the range whose clock has run out or stopped, how many met it.</summary>
+    /// <summary>Of the tickets opened in the range whose clock has run out or stopped, how many met it (counted in the store).</summary>
     private async Task<IReadOnlyList<Compliance>> ComplianceAsync(Range range, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var tickets = await db.Tickets.AsNoTracking().Where(t => t.CreatedAt >= range.From && t.CreatedAt < range.To)
-            .Select(t => new { t.FirstResponseDue, t.FirstRespondedAt, t.ResolutionDue, t.SolvedAt, t.LegalDeadline }).ToListAsync(ct);
-        var first = tickets.Where(t => t.FirstRespondedAt is not null || t.FirstResponseDue <= now).ToList();
-        var resolution = tickets.Where(t => t.SolvedAt is not null || t.ResolutionDue <= now).ToList();
-        var legal = tickets.Where(t => t.LegalDeadline is { } d && (t.SolvedAt is not null || d <= now)).ToList();
-        return
-        [
-            Rate("first_response", first.Count, first.Count(t => t.FirstRespondedAt is { } r && r <= t.FirstResponseDue)),
-            Rate("resolution", resolution.Count, resolution.Count(t => t.SolvedAt is { } s && s <= t.ResolutionDue)),
-            Rate("legal", legal.Count, legal.Count(t => t.SolvedAt is { } s && s <= t.LegalDeadline)),
-        ];
+        var opened = db.Tickets.AsNoTracking().Where(t => t.CreatedAt >= range.From && t.CreatedAt < range.To);
+        var firstDue = await opened.CountAsync(t => t.FirstRespondedAt != null || t.FirstResponseDue <= now, ct);
+        var firstMet = await opened.CountAsync(t => t.FirstRespondedAt != null && t.FirstRespondedAt <= t.FirstResponseDue, ct);
+        var resolutionDue = await opened.CountAsync(t => t.SolvedAt != null || t.ResolutionDue <= now, ct);
+        var resolutionMet = await opened.CountAsync(t => t.SolvedAt != null && t.SolvedAt <= t.ResolutionDue, ct);
+        var legalDue = await opened.CountAsync(t => t.LegalDeadline != null && (t.SolvedAt != null || t.LegalDeadline <= now), ct);
+        var legalMet = await opened.CountAsync(t => t.LegalDeadline != null && t.SolvedAt != null && t.SolvedAt <= t.LegalDeadline, ct);
+        return [Rate("first_response", firstDue, firstMet), Rate("resolution", resolutionDue, resolutionMet), Rate("legal", legalDue, legalMet)];
 
         static Compliance Rate(string clock, int due, int met) => new(clock, due, met, due == 0 ? null : Math.Round((double)met / due, 4));
     }
