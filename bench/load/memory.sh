@@ -10,20 +10,17 @@ TICKETS=${TICKETS:-1000000}
 command -v sqlite3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3; }
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 dotnet build src/Otklik.Server -c Release -v q -nologo >/dev/null
+source bench/load/lib.sh
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 start() {
-  Logging__LogLevel__Default=Warning Limits__RequesterFlood__PerMinute=100000 Limits__RequesterFlood__Burst=100000 \
-    dotnet src/Otklik.Server/bin/Release/net10.0/Otklik.Server.dll --demo --data-dir "$work" --urls http://127.0.0.1:5096 >"$work/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 240); do curl -sf http://127.0.0.1:5096/health/ready >/dev/null && return 0; sleep 0.5; done
-  echo "the server did not start" >&2; return 1
+  start_otklik 5096 "$work" "$work/server.log" Limits__RequesterFlood__PerMinute=100000 Limits__RequesterFlood__Burst=100000
+  pid=$started
 }
 start
-key() { python3 -c "import json,sys; print(next(k['key'] for k in json.load(open('$work/api-keys.json'))['keys'] if k['role']=='$1'))"; }
-INT=$(key integration); AGENT=$(key agent); SUP=$(key supervisor)
+INT=$KEY; AGENT=$SUP_KEY; SUP=$SUP_KEY   # a supervisor reads what agents read
 curl -sf -X POST http://127.0.0.1:5096/api/v1/appeals -H "Authorization: Bearer $INT" -H 'Content-Type: application/json' -H "Idempotency-Key: mem-1" \
   -d '{"channel":"app","requester":{"account_id":"a-1001"},"problem_type":"payment_issue","text":"Списали деньги дважды за один заказ"}' >/dev/null
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=

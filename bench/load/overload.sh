@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 LIMIT=${LIMIT:-32}
 DURATION=${DURATION:-15}
 ACCOUNTS=${ACCOUNTS:-20000}
-KEY=bench-integration-key-0001
+source bench/load/lib.sh
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 dotnet build src/Otklik.Server -c Release -v q -nologo >/dev/null
 dotnet build bench/Otklik.LoadGen -c Release -v q -nologo >/dev/null
@@ -16,14 +16,9 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-Auth__ApiKeys__0__Name=bench Auth__ApiKeys__0__Key=$KEY Auth__ApiKeys__0__Role=integration \
-Auth__ApiKeys__1__Name=bench-sup Auth__ApiKeys__1__Key=bench-supervisor-key-001 Auth__ApiKeys__1__Role=supervisor \
-Limits__ClientRequestsPerSecond=10000000 Limits__MaxConcurrentRequests=$LIMIT Limits__RequesterFlood__PerMinute=100000 Limits__RequesterFlood__Burst=100000 \
-Logging__LogLevel__Default=Warning Demo__Buyers=$ACCOUNTS \
-  dotnet src/Otklik.Server/bin/Release/net10.0/Otklik.Server.dll --demo --data-dir "$work/otklik" --urls http://127.0.0.1:5093 >"$work/otklik.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5093/health/ready >/dev/null && break; sleep 0.5; done
-curl -sf -X PUT http://127.0.0.1:5093/api/v1/capacity -H "Authorization: Bearer bench-supervisor-key-001" -H 'Content-Type: application/json' -d '{"agents_online":100000,"avg_handle_minutes":10}' >/dev/null
+start_otklik 5093 "$work/otklik" "$work/otklik.log" Limits__MaxConcurrentRequests=$LIMIT Limits__RequesterFlood__PerMinute=100000 Limits__RequesterFlood__Burst=100000 Demo__Buyers=$ACCOUNTS
+pids+=("$started")
+high_capacity 5093
 
 ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d10s -s bench/load/appeals.lua http://127.0.0.1:5093 >/dev/null   # warm-up
 capacity=$(ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d"${DURATION}s" -s bench/load/appeals.lua http://127.0.0.1:5093 | grep '^RESULT' | sed -E 's/.*rps=([0-9.]+).*/\1/')

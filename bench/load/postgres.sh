@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 ACCOUNTS=${ACCOUNTS:-20000}
-KEY=bench-integration-key-0001
+source bench/load/lib.sh
 PG_ADMIN=${PG_ADMIN:-Host=127.0.0.1;Database=postgres;Username=otklik;Password=otklik}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 dotnet build src/Otklik.Server -c Release -v q -nologo >/dev/null
@@ -19,17 +19,11 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 start() { # $1 port
-  Auth__ApiKeys__0__Name=bench Auth__ApiKeys__0__Key=$KEY Auth__ApiKeys__0__Role=integration \
-  Auth__ApiKeys__1__Name=bench-sup Auth__ApiKeys__1__Key=bench-supervisor-key-001 Auth__ApiKeys__1__Role=supervisor \
-  Limits__ClientRequestsPerSecond=10000000 Limits__RequesterFlood__PerMinute=100000 Limits__RequesterFlood__Burst=100000 \
-  Logging__LogLevel__Default=Warning Demo__Buyers=$ACCOUNTS ConnectionStrings__Postgres="$cs" \
-    dotnet src/Otklik.Server/bin/Release/net10.0/Otklik.Server.dll --demo --data-dir "$work/n$1" --urls "http://127.0.0.1:$1" >"$work/n$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 0.5; done
-  echo "node on $1 did not start" >&2; return 1
+  start_otklik "$1" "$work/n$1" "$work/n$1.log" Limits__RequesterFlood__PerMinute=100000 Limits__RequesterFlood__Burst=100000 Demo__Buyers=$ACCOUNTS ConnectionStrings__Postgres="$cs"
+  pids+=("$started")
 }
 start 5094
-curl -sf -X PUT http://127.0.0.1:5094/api/v1/capacity -H "Authorization: Bearer bench-supervisor-key-001" -H 'Content-Type: application/json' -d '{"agents_online":100000,"avg_handle_minutes":10}' >/dev/null
+high_capacity 5094
 run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$2" -c"$3" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
 DURATION=10s run http://127.0.0.1:5094 2 "$CONNECTIONS" >/dev/null
 one=$(run http://127.0.0.1:5094 2 "$CONNECTIONS")

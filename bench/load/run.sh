@@ -10,7 +10,7 @@ DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 ACCOUNTS=${ACCOUNTS:-20000}
-KEY=bench-integration-key-0001
+source bench/load/lib.sh
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 dotnet build src/Otklik.Server -c Release -v q -nologo >/dev/null
@@ -20,16 +20,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-wait_for() { for _ in $(seq 1 120); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "server at $1 did not start" >&2; return 1; }
-
 # Otklik, embedded default, demo marketplace with $ACCOUNTS buyers, capacity high so the load rule stays quiet.
-Auth__ApiKeys__0__Name=bench Auth__ApiKeys__0__Key=$KEY Auth__ApiKeys__0__Role=integration \
-Auth__ApiKeys__1__Name=bench-sup Auth__ApiKeys__1__Key=bench-supervisor-key-001 Auth__ApiKeys__1__Role=supervisor \
-Limits__ClientRequestsPerSecond=10000000 Logging__LogLevel__Default=Warning Demo__Buyers=$ACCOUNTS \
-  dotnet src/Otklik.Server/bin/Release/net10.0/Otklik.Server.dll --demo --data-dir "$work/otklik" --urls http://127.0.0.1:5091 >"$work/otklik.log" 2>&1 &
-pids+=($!)
-wait_for http://127.0.0.1:5091/health/ready
-curl -sf -X PUT http://127.0.0.1:5091/api/v1/capacity -H "Authorization: Bearer bench-supervisor-key-001" -H 'Content-Type: application/json' -d '{"agents_online":100000,"avg_handle_minutes":10}' >/dev/null
+start_otklik 5091 "$work/otklik" "$work/otklik.log" Demo__Buyers=$ACCOUNTS
+pids+=("$started")
+high_capacity 5091
 
 dotnet bench/Otklik.BareInsert/bin/Release/net10.0/Otklik.BareInsert.dll --data-dir "$work" --urls http://127.0.0.1:5092 >"$work/bare.log" 2>&1 &
 pids+=($!)

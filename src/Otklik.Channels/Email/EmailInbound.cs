@@ -60,11 +60,12 @@ public sealed partial class EmailInbound(
         }
         var address = RequesterAddress.ForIdentity(IdentityKind.Email, mail.From);
         var who = await loader.ResolveAsync(db, address, ct);
-        if (await ThreadTicketAsync(mail, ct) is { } ticketId && await ReplyAsync(mail, ticketId, who.RequesterKey, ct))
+        var files = await SaveFilesAsync(mail, ct);
+        if (await ThreadTicketAsync(mail, ct) is { } ticketId && await ReplyAsync(mail, files, ticketId, who.RequesterKey, ct))
         {
             return new Result(Kind.Reply, ticketId, null, null);
         }
-        return await AppealAsync(mail, address, who, ct);
+        return await AppealAsync(mail, files, address, who, ct);
     }
 
     /// <summary>The ticket this mail answers: a Message-ID we recorded in its thread, else the number in the subject.</summary>
@@ -91,10 +92,9 @@ public sealed partial class EmailInbound(
     /// Adds the mail to its ticket when the sender is that ticket's requester and the ticket is still
     /// open; false otherwise (someone else quoting a ticket number, a closed ticket: a new appeal).
     /// </summary>
-    private async Task<bool> ReplyAsync(InboundMail mail, string ticketId, string requesterKey, CancellationToken ct)
+    private async Task<bool> ReplyAsync(InboundMail mail, List<AttachmentInfo> files, string ticketId, string requesterKey, CancellationToken ct)
     {
-        var text = InboundMail.StripQuoted(mail.Text.StartsWith(mail.Subject, StringComparison.Ordinal) ? mail.Text[mail.Subject.Length..] : mail.Text);
-        var files = await SaveFilesAsync(mail, ct);
+        var text = mail.Body;
         if (files.Count > 0)
         {
             text += "\n" + string.Join('\n', files.Select(f => $"[вложение: {f.Name}, {f.ContentType}, {f.Size / 1024 + 1} КБ]"));
@@ -113,9 +113,8 @@ public sealed partial class EmailInbound(
         return true;
     }
 
-    private async Task<Result> AppealAsync(InboundMail mail, RequesterAddress address, GateContextLoader.Resolved who, CancellationToken ct)
+    private async Task<Result> AppealAsync(InboundMail mail, List<AttachmentInfo> files, RequesterAddress address, GateContextLoader.Resolved who, CancellationToken ct)
     {
-        var files = await SaveFilesAsync(mail, ct);
         var request = new AppealRequest(Channel.Email, address, who.Account?.Role ?? RequesterRole.Buyer, null, "other", null,
             mail.Text.Length == 0 ? "(пустое письмо)" : mail.Text, [.. files], ClaimedData.None, time.GetUtcNow());
         var json = JsonSerializer.Serialize(new { message_id = mail.MessageId, from = mail.From, subject = mail.Subject, text = mail.Text, attachments = files.Count });
@@ -131,7 +130,7 @@ public sealed partial class EmailInbound(
         var ticketId = decision.Ticket?.TicketId;
         var now = time.GetUtcNow();
         // One answer per mail even when the mail is read again after a failure: its id is made from the mail's.
-        var answerId = $"otklik.answer.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(mail.MessageId)))[..24]}@{options.Value.Domain}";
+        var answerId = $"otklik.answer.{IdHash(mail)[..24]}@{options.Value.Domain}";
         if (options.Value.Sends && !await db.Mail.AsNoTracking().AnyAsync(m => m.MessageId == answerId, ct))
         {
             var subject = EmailSender.ReplySubject(mail.Subject.Length > 0 ? mail.Subject : "Обращение", decision.Ticket?.Number);
@@ -144,11 +143,14 @@ public sealed partial class EmailInbound(
         return new Result(Kind.Appeal, ticketId, result.Appeal.AppealId, null);
     }
 
+    /// <summary>A fixed-length, path- and header-safe name derived from the Message-ID.</summary>
+    private static string IdHash(InboundMail mail) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(mail.MessageId)));
+
     /// <summary>Keeps the photos and PDFs (checked by their bytes, bounded in size and count); anything else is named in the log only.</summary>
     private async Task<List<AttachmentInfo>> SaveFilesAsync(InboundMail mail, CancellationToken ct)
     {
         var kept = new List<AttachmentInfo>();
-        var key = "em" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(mail.MessageId)))[..20];
+        var key = "em" + IdHash(mail)[..20];
         foreach (var file in mail.Attachments)
         {
             if (kept.Count >= AttachmentStore.MaxFiles || file.Bytes.Length == 0 || file.Bytes.Length > AttachmentStore.MaxBytes

@@ -13,6 +13,7 @@ public sealed partial record InboundMail(
     string From,
     string? FromName,
     string Subject,
+    string Body,
     string Text,
     IReadOnlyList<string> ThreadIds,
     string? TicketNumber,
@@ -36,12 +37,13 @@ public sealed partial record InboundMail(
         }
         threadIds.AddRange(message.References.Where(r => !threadIds.Contains(r)));
         var body = message.TextBody ?? (message.HtmlBody is { } html ? HtmlText(html) : "");
-        var text = StripQuoted(body);
+        var text = Clean(StripQuoted(body), MaxTextLength);
         return new InboundMail(
             MessageIdOf(message),
             address,
             from?.Name is { Length: > 0 } name ? Clean(name, 200) : null,
             subject,
+            text,
             Clean(subject.Length > 0 ? subject + "\n" + text : text, MaxTextLength),
             [.. threadIds.Where(i => i.Length <= Data.MailRecord.MaxMessageIdLength).Take(50)],
             TicketNumberRegex().Match(subject) is { Success: true } m ? m.Value : null,

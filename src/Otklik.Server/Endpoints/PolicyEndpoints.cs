@@ -61,7 +61,7 @@ public static class PolicyEndpoints
         }
         catch (PolicyInvalidException ex)
         {
-            return Problems.Problems.Validation(ex.Errors.GroupBy(e => "policy." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+            return Refused(ex.Errors, "policy.", "The candidate policy is invalid.");
         }
         var job = jobs.Start(candidate, from, to, user.Identity?.Name ?? "supervisor");
         return TypedResults.Accepted($"/api/v1/policy/simulations/{job.Id}", SimulationView.Of(job));
@@ -103,6 +103,8 @@ public static class PolicyEndpoints
         return check.Policy is { } policy ? TypedResults.Ok(new CheckView(true, policy.Version, [])) : Refused(check);
     }
 
-    private static IResult Refused(PolicyVersions.Check check) =>
-        Problems.Problems.Validation(check.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), "The policy was refused; the version in force stays.");
+    private static IResult Refused(PolicyVersions.Check check) => Refused(check.Errors, "", "The policy was refused; the version in force stays.");
+
+    private static IResult Refused(IReadOnlyList<(string Field, string Message)> errors, string prefix, string detail) =>
+        Problems.Problems.Validation(errors.GroupBy(e => prefix + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), detail);
 }

@@ -271,8 +271,8 @@ public static class OtklikServerExtensions
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is TimeoutException or System.Net.Sockets.SocketException or System.Data.Common.DbException { IsTransient: true }
-                || (e is Npgsql.NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is System.IO.IOException or System.Net.Sockets.SocketException))
+            // Npgsql marks connection loss and "too many connections" as transient; the SQLite provider, busy and locked.
+            if (e is TimeoutException or System.Net.Sockets.SocketException or System.IO.IOException or System.Data.Common.DbException { IsTransient: true }
                 || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" })
             {
                 return true;

@@ -51,14 +51,9 @@ public sealed class PolicyModel(PolicyProvider provider, PolicyVersions versions
     public async Task<IActionResult> OnPostActivateAsync(string? candidate, CancellationToken ct)
     {
         Candidate = candidate ?? "";
-        if (Candidate.Length > MaxDocument)
+        if (!TooLong())
         {
-            Errors = [("$", $"the document is longer than {MaxDocument} characters")];
-        }
-        else
-        {
-            var by = User.FindFirstValue("otklik:display") ?? User.Identity!.Name!;
-            var result = await versions.ActivateAsync(Candidate, by, "editor", ct);
+            var result = await versions.ActivateAsync(Candidate, Who, "editor", ct);
             if (result.Policy is { } policy)
             {
                 return Redirect("/workspace/policy?activated=" + Uri.EscapeDataString(policy.Version));
@@ -73,40 +68,49 @@ public sealed class PolicyModel(PolicyProvider provider, PolicyVersions versions
     public async Task<IActionResult> OnPostSimulateAsync(string? candidate, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         Candidate = candidate ?? "";
-        GatePolicyOrErrors();
-        if (Errors.Count == 0 && (from is null || to is null || to <= from))
+        Core.Policy.GatePolicy? policy = null;
+        if (!TooLong())
+        {
+            try
+            {
+                policy = PolicyProvider.Parse(Candidate);
+            }
+            catch (PolicyInvalidException ex)
+            {
+                Errors = ex.Errors;
+            }
+        }
+        if (policy is not null && (from is null || to is null || to <= from))
         {
             Errors = [("period", "give a period: from a date to a later date")];
         }
-        if (Errors.Count > 0)
+        if (Errors.Count > 0 || policy is null)
         {
             await LoadAsync(ct);
             return Page();
         }
-        var by = User.FindFirstValue("otklik:display") ?? User.Identity!.Name!;
-        var job = jobs.Start(PolicyProvider.Parse(Candidate), new DateTimeOffset(from!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-            new DateTimeOffset(to!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), by);
+        var job = jobs.Start(policy, new DateTimeOffset(from!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            new DateTimeOffset(to!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Who);
         return Redirect($"/workspace/policy/simulations/{job.Id}");
     }
 
-    private void GatePolicyOrErrors()
+    private string Who => User.FindFirstValue("otklik:display") ?? User.Identity!.Name!;
+
+    /// <summary>Refuses a document too large to be a policy (and says so); false when it may be read.</summary>
+    private bool TooLong()
     {
-        try
+        if (Candidate.Length <= MaxDocument)
         {
-            _ = Candidate.Length > MaxDocument ? throw new PolicyInvalidException([("$", $"the document is longer than {MaxDocument} characters")]) : PolicyProvider.Parse(Candidate);
-            Errors = [];
+            return false;
         }
-        catch (PolicyInvalidException ex)
-        {
-            Errors = ex.Errors;
-        }
+        Errors = [("$", $"the document is longer than {MaxDocument} characters")];
+        return true;
     }
 
     private async Task<PolicyVersions.Check?> CheckAsync(CancellationToken ct)
     {
-        if (Candidate.Length > MaxDocument)
+        if (TooLong())
         {
-            Errors = [("$", $"the document is longer than {MaxDocument} characters")];
             return null;
         }
         var check = await versions.CheckAsync(Candidate, ct);
