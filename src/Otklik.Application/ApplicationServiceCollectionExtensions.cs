@@ -34,8 +34,16 @@ public static class ApplicationServiceCollectionExtensions
             System.IO.Directory.CreateDirectory(dataDirectory);
             var path = Path.Combine(dataDirectory, "otklik.db");
             var pragmas = new SqlitePragmas();
-            services.AddDbContextPool<SqliteOtklikDbContext>(o => o.UseSqlite($"Data Source={path};Default Timeout=30").AddInterceptors(pragmas));
+            var connectionString = $"Data Source={path};Default Timeout=30";
+            services.AddDbContextPool<SqliteOtklikDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
             services.AddScoped<OtklikDbContext>(sp => sp.GetRequiredService<SqliteOtklikDbContext>());
+            // The intake's hot path: prepared statements and group commit on the same file and model.
+            services.AddSingleton(sp =>
+            {
+                using var scope = sp.CreateScope();
+                return new Data.Embedded.EmbeddedIntakeStore(connectionString, scope.ServiceProvider.GetRequiredService<SqliteOtklikDbContext>().Model);
+            });
+            services.AddSingleton<IntakeCommitter>();
         }
         services.AddSingleton(sp => new SlaClock(BusinessCalendar.LoadDefault(), TryFindZone(sp.GetRequiredService<IOptions<DeskOptions>>().Value.TimeZone)!));
         services.AddSingleton<PolicyProvider>();

@@ -3,10 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Otklik.Application;
 
-/// <summary>
-/// Per-connection SQLite settings (WAL itself is persistent and set once when the store is migrated). WAL lets readers run beside the writer; synchronous=NORMAL in WAL
-/// mode keeps every committed transaction across a process kill (only an OS crash could lose the last).
-/// </summary>
+/// <summary>Applies <see cref="Data.SqliteSettings.ConnectionPragmas"/> to every connection EF Core opens.</summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
@@ -20,7 +17,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        command.CommandText = Data.SqliteSettings.ConnectionPragmas;
         command.ExecuteNonQuery();
     }
 }

@@ -12,6 +12,7 @@ using Otklik.Core.Requesters;
 using Otklik.Core.Text;
 using Otklik.Core.Tickets;
 using Otklik.Data;
+using Otklik.Data.Embedded;
 
 namespace Otklik.Application.Appeals;
 
@@ -30,13 +31,19 @@ public sealed partial class AppealIntake(
     Load.LoadMonitor load,
     TimeProvider time,
     OtklikMetrics metrics,
-    ILogger<AppealIntake> logger)
+    ILogger<AppealIntake> logger,
+    EmbeddedIntakeStore? embedded = null,
+    IntakeCommitter? committer = null)
 {
     private const int MaxAttempts = 3;
 
     public async Task<IntakeResult> SubmitAsync(AppealSubmission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        if (embedded is not null && committer is not null)
+        {
+            return await SubmitEmbeddedAsync(embedded, committer, submission, started, ct);
+        }
         // One connection for the whole intake: EF would otherwise open and close one per query, and
         // every SQLite open registers EF's SQL functions again (reflection and garbage on the hot path).
         await db.Database.OpenConnectionAsync(ct);
@@ -53,11 +60,8 @@ public sealed partial class AppealIntake(
     private async Task<IntakeResult> SubmitOnOpenConnectionAsync(AppealSubmission submission, long started, CancellationToken ct)
     {
         var policy = policies.Current;
-        var who = await Resolve(submission, ct);
-        if (!submission.RoleGiven && who.Account is { } known && known.Role != submission.Request.Role)
-        {
-            submission = submission with { Request = submission.Request with { Role = known.Role } };
-        }
+        var who = await Resolve(new EfGateContextSource(db), submission, ct);
+        submission = WithKnownRole(submission, who);
         for (var attempt = 1; ; attempt++)
         {
             using var entered = await writeGate.EnterRequesterAsync(who.RequesterKey, ct);
@@ -68,9 +72,7 @@ public sealed partial class AppealIntake(
                     return Replay(raced, submission);
                 }
                 var (appeal, decision) = await DecideAndStoreAsync(submission, who, policy, ct);
-                metrics.Decided(decision, submission.Request.Channel, Stopwatch.GetElapsedTime(started).TotalSeconds);
-                LogDecided(appeal.AppealId, WireName.Of(submission.Request.Channel), WireName.Of(decision.Outcome), decision.DecidedBy ?? "-");
-                return new IntakeResult(IntakeStatus.Created, appeal, decision);
+                return Created(submission, appeal, decision, started);
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
             {
@@ -82,15 +84,154 @@ public sealed partial class AppealIntake(
                 {
                     return Replay(other, submission);
                 }
-                who = await Resolve(submission, ct);
+                who = await Resolve(new EfGateContextSource(db), submission, ct);
             }
         }
     }
 
-    private async Task<GateContextLoader.Resolved> Resolve(AppealSubmission submission, CancellationToken ct)
+    /// <summary>
+    /// The embedded store's intake: the reads on a pooled session with prepared statements, the
+    /// decision here, the writes through the group commit. Same rules, same rows as the EF Core path.
+    /// </summary>
+    private async Task<IntakeResult> SubmitEmbeddedAsync(EmbeddedIntakeStore store, IntakeCommitter commits, AppealSubmission submission, long started, CancellationToken ct)
     {
-        var who = await loader.ResolveAsync(db, submission.Request.Requester, ct);
+        var policy = policies.Current;
+        using var lease = store.Rent();
+        var source = lease.Session;
+        var who = await Resolve(source, submission, ct);
+        submission = WithKnownRole(submission, who);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var entered = await writeGate.EnterRequesterAsync(who.RequesterKey, ct);
+            if (source.FindAppeal(submission.ClientName, submission.IdempotencyKey) is { } raced)
+            {
+                return Replay(raced, submission);
+            }
+            try
+            {
+                var (appeal, decision) = await DecideAndCommitAsync(source, commits, submission, who, policy, ct);
+                return Created(submission, appeal, decision, started);
+            }
+            catch (StoreConflictException ex) when (attempt < MaxAttempts)
+            {
+                LogRetry(attempt, ex.GetType().Name);
+                if (source.FindAppeal(submission.ClientName, submission.IdempotencyKey) is { } other)
+                {
+                    return Replay(other, submission);
+                }
+                who = await Resolve(source, submission, ct);
+            }
+        }
+    }
+
+    private async Task<(Appeal, Decision)> DecideAndCommitAsync(IntakeSession source, IntakeCommitter commits, AppealSubmission submission, GateContextLoader.Resolved who, GatePolicy policy, CancellationToken ct)
+    {
+        var request = submission.Request;
+        var type = policy.FindProblemType(request.ProblemType) ?? policy.FindProblemType("other")!;
+        var text = NormalizedText.From(request.Text);
+        var now = time.GetUtcNow();
+        var context = await loader.LoadAsync(source, db, who, request, type, policy, text, now, ct);
+        var result = gate.Evaluate(context);
+        var appealId = Ids.New("ap", now);
+        var changes = Apply(result, context, request, policy, text, appealId, now,
+            () => context.RateUpdatedAt is { } at ? RateBucket.Restore(context.RequesterKey, context.RateTokens, at) : null);
+        var stored = await commits.WriteAsync(session =>
+        {
+            var ticket = changes.Ticket;
+            if (changes.TicketIsNew)
+            {
+                session.InsertTicket(ticket!);
+            }
+            else if (ticket is not null)
+            {
+                session.UpdateTicket(ticket, changes.EventsBefore, changes.MessagesBefore);
+            }
+            if (changes.Bucket is { } bucket)
+            {
+                session.SaveBucket(bucket, context.RateUpdatedAt);
+            }
+            if (changes.FlagAccountId is { } flagged)
+            {
+                session.FlagForReview(flagged);
+            }
+            var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
+            var appeal = NewAppeal(submission, context, who, type, text, policy, result, decision, appealId, now, ticket);
+            session.InsertAppeal(appeal);
+            return (appeal, decision);
+        });
+        Committed(result.Outcome);
+        return stored;
+    }
+
+    private static AppealSubmission WithKnownRole(AppealSubmission submission, GateContextLoader.Resolved who) =>
+        !submission.RoleGiven && who.Account is { } known && known.Role != submission.Request.Role
+            ? submission with { Request = submission.Request with { Role = known.Role } }
+            : submission;
+
+    private IntakeResult Created(AppealSubmission submission, Appeal appeal, Decision decision, long started)
+    {
+        metrics.Decided(decision, submission.Request.Channel, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        LogDecided(appeal.AppealId, WireName.Of(submission.Request.Channel), WireName.Of(decision.Outcome), decision.DecidedBy ?? "-");
+        return new IntakeResult(IntakeStatus.Created, appeal, decision);
+    }
+
+    private void Committed(Outcome outcome)
+    {
+        if (outcome == Outcome.Accepted)
+        {
+            load.TicketOpened();
+        }
+        else if (outcome == Outcome.Reopened)
+        {
+            load.Invalidate();
+        }
+    }
+
+    private async Task<GateContextLoader.Resolved> Resolve(IGateContextSource source, AppealSubmission submission, CancellationToken ct)
+    {
+        var who = await loader.ResolveAsync(source, submission.Request.Requester, ct);
         return submission.SenderAuthenticated ? who : who with { Verified = false };
+    }
+
+    /// <summary>What a gate result changes, worked out in memory; each store path then saves it its own way.</summary>
+    private sealed record Changes(Ticket? Ticket, bool TicketIsNew, int EventsBefore, int MessagesBefore, RateBucket? Bucket, bool BucketIsNew, string? FlagAccountId, DateTimeOffset? Eta);
+
+    private Changes Apply(GateResult result, GateContext context, AppealRequest request, GatePolicy policy, NormalizedText text, string appealId, DateTimeOffset now, Func<RateBucket?> readBucket)
+    {
+        var thresholds = context.Thresholds;
+        switch (result.Outcome)
+        {
+            case Outcome.Accepted:
+                var opened = tickets.Open(Opening(request, context, result.Priority, text, appealId, result.FollowUpOf?.TicketId), policy);
+                var (bucket, isNew) = TakeToken(readBucket(), context.RequesterKey, now, thresholds);
+                return new Changes(opened, true, 0, 0, bucket, isNew, null, null);
+            case Outcome.Merged:
+            case Outcome.Reopened:
+                var ticket = result.Decision!.Value.Ticket!;
+                var (events, messages) = (ticket.Events.Count, ticket.Messages.Count);
+                if (result.Outcome == Outcome.Merged)
+                {
+                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId, merged: true);
+                }
+                else
+                {
+                    ticket.Reopen(now, tickets.ReopenDue(now, policy));
+                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
+                    // From the second reopen on the customer gets the escalation routes, documents included (gate.md rule 12).
+                    if (ticket.ReopenCount >= 2 && ticket.ClaimOfferedAt is null)
+                    {
+                        ticket.OfferClaim(now, "reopened_twice", notices.EscalationRoutes(ticket));
+                    }
+                }
+                return new Changes(ticket, false, events, messages, null, false, null, null);
+            case Outcome.Deferred:
+                var (deferredBucket, deferredNew) = TakeToken(readBucket(), context.RequesterKey, now, thresholds);
+                return new Changes(null, false, 0, 0, deferredBucket, deferredNew, null, EstimateAdmission(context, result.Priority, now));
+            case Outcome.Rejected when result.Decision!.Value.Reason == ReasonCode.SpamSuspected && context.Account is { } flagged:
+                return new Changes(null, false, 0, 0, null, false, flagged.AccountId, null);
+            default:
+                return new Changes(null, false, 0, 0, null, false, null, null);
+        }
     }
 
     private async Task<(Appeal, Decision)> DecideAndStoreAsync(AppealSubmission submission, GateContextLoader.Resolved who, GatePolicy policy, CancellationToken ct)
@@ -112,7 +253,7 @@ public sealed partial class AppealIntake(
         try
         {
             var now = time.GetUtcNow();
-            var context = await loader.LoadAsync(db, who, request, type, policy, text, now, ct);
+            var context = await loader.LoadAsync(new EfGateContextSource(db), db, who, request, type, policy, text, now, ct);
             var result = gate.Evaluate(context);
             if (db.IsEmbedded)
             {
@@ -120,84 +261,32 @@ public sealed partial class AppealIntake(
                 tx = await db.Database.BeginTransactionAsync(ct);
             }
             var appealId = Ids.New("ap", now);
-
-            Ticket? ticket = null;
-            DateTimeOffset? eta = null;
-            var thresholds = context.Thresholds;
-            switch (result.Outcome)
+            // The loader's tracked bucket is the one the gate decided on. Not reading it again is
+            // deliberate: if another node spent or created it since, the save fails on its concurrency
+            // token or key and the intake decides again, instead of spending a token the gate never saw.
+            var changes = Apply(result, context, request, policy, text, appealId, now,
+                () => db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == context.RequesterKey));
+            if (changes.TicketIsNew)
             {
-                case Outcome.Accepted:
-                    ticket = tickets.Open(Opening(request, context, result.Priority, text, appealId, result.FollowUpOf?.TicketId), policy);
-                    db.Tickets.Add(ticket);
-                    TakeToken(context.RequesterKey, now, thresholds);
-                    break;
-                case Outcome.Merged:
-                    ticket = result.Decision!.Value.Ticket!;
-                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId, merged: true);
-                    break;
-                case Outcome.Reopened:
-                    ticket = result.Decision!.Value.Ticket!;
-                    ticket.Reopen(now, tickets.ReopenDue(now, policy));
-                    ticket.AddCustomerMessage(request.Channel, request.Text, now, appealId);
-                    // From the second reopen on the customer gets the escalation routes, documents included (gate.md rule 12).
-                    if (ticket.ReopenCount >= 2 && ticket.ClaimOfferedAt is null)
-                    {
-                        ticket.OfferClaim(now, "reopened_twice", notices.EscalationRoutes(ticket));
-                    }
-                    break;
-                case Outcome.Deferred:
-                    eta = EstimateAdmission(context, result.Priority, now);
-                    TakeToken(context.RequesterKey, now, thresholds);
-                    break;
-                case Outcome.Rejected when result.Decision!.Value.Reason == ReasonCode.SpamSuspected && who.Account is { } flagged:
-                    flagged.FlaggedForReview = true;
-                    break;
+                db.Tickets.Add(changes.Ticket!);
             }
+            if (changes.BucketIsNew)
+            {
+                db.RateBuckets.Add(changes.Bucket!);
+            }
+            if (changes.FlagAccountId is not null)
+            {
+                context.Account!.FlaggedForReview = true;
+            }
+            var ticket = changes.Ticket;
             await db.SaveChangesAsync(ct);
 
-            var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, eta);
-            var appeal = new Appeal
-            {
-                AppealId = appealId,
-                ClientName = submission.ClientName,
-                IdempotencyKey = submission.IdempotencyKey,
-                RequestHash = submission.RequestHash,
-                Channel = request.Channel,
-                RequesterKey = context.RequesterKey,
-                AccountId = who.Account?.AccountId,
-                Role = request.Role,
-                OrderNumber = context.OrderNumber,
-                ProblemType = type.Code,
-                Demand = request.Demand,
-                Text = request.Text,
-                TextStems = text.StemsJoined.Length > Ticket.MaxStemsLength ? text.StemsJoined[..Ticket.MaxStemsLength] : text.StemsJoined,
-                TextFingerprint = unchecked((long)text.Fingerprint),
-                AttachmentsJson = JsonSerializer.Serialize(request.Attachments, OtklikJson.Options),
-                ClaimedJson = JsonSerializer.Serialize(request.Claimed, OtklikJson.Options),
-                RequestJson = submission.RequestJson,
-                ReceivedAt = request.ReceivedAt,
-                CreatedAt = now,
-                Outcome = decision.Outcome,
-                Priority = decision.Priority,
-                PolicyVersion = policy.Version,
-                DecidedBy = decision.DecidedBy,
-                DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
-                Reason = result.Decision is { Reason: { } reason } ? WireName.Of(reason) : null,
-                ContextJson = JsonSerializer.Serialize(GateSnapshot.Of(context), OtklikJson.Options),
-                TicketId = ticket?.TicketId,
-                AwaitingAdmission = decision.Outcome == Outcome.Deferred,
-            };
+            var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
+            var appeal = NewAppeal(submission, context, who, type, text, policy, result, decision, appealId, now, ticket);
             db.Appeals.Add(appeal);
             await db.SaveChangesAsync(ct);
             await tx!.CommitAsync(ct);
-            if (result.Outcome == Outcome.Accepted)
-            {
-                load.TicketOpened();
-            }
-            else if (result.Outcome == Outcome.Reopened)
-            {
-                load.Invalidate();
-            }
+            Committed(result.Outcome);
             return (appeal, decision);
         }
         finally
@@ -208,6 +297,43 @@ public sealed partial class AppealIntake(
             }
             writer?.Dispose();
         }
+    }
+
+    private static Appeal NewAppeal(AppealSubmission submission, GateContext context, GateContextLoader.Resolved who, ProblemTypeDefinition type, NormalizedText text,
+        GatePolicy policy, GateResult result, Decision decision, string appealId, DateTimeOffset now, Ticket? ticket)
+    {
+        var request = submission.Request;
+        return new Appeal
+        {
+            AppealId = appealId,
+            ClientName = submission.ClientName,
+            IdempotencyKey = submission.IdempotencyKey,
+            RequestHash = submission.RequestHash,
+            Channel = request.Channel,
+            RequesterKey = context.RequesterKey,
+            AccountId = who.Account?.AccountId,
+            Role = request.Role,
+            OrderNumber = context.OrderNumber,
+            ProblemType = type.Code,
+            Demand = request.Demand,
+            Text = request.Text,
+            TextStems = text.StemsJoined.Length > Ticket.MaxStemsLength ? text.StemsJoined[..Ticket.MaxStemsLength] : text.StemsJoined,
+            TextFingerprint = unchecked((long)text.Fingerprint),
+            AttachmentsJson = JsonSerializer.Serialize(request.Attachments, OtklikJson.Options),
+            ClaimedJson = JsonSerializer.Serialize(request.Claimed, OtklikJson.Options),
+            RequestJson = submission.RequestJson,
+            ReceivedAt = request.ReceivedAt,
+            CreatedAt = now,
+            Outcome = decision.Outcome,
+            Priority = decision.Priority,
+            PolicyVersion = policy.Version,
+            DecidedBy = decision.DecidedBy,
+            DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
+            Reason = result.Decision is { Reason: { } reason } ? WireName.Of(reason) : null,
+            ContextJson = JsonSerializer.Serialize(GateSnapshot.Of(context), OtklikJson.Options),
+            TicketId = ticket?.TicketId,
+            AwaitingAdmission = decision.Outcome == Outcome.Deferred,
+        };
     }
 
     internal static TicketFactory.Opening Opening(AppealRequest request, GateContext context, PriorityClass priority, NormalizedText text, string appealId, string? followUpOf) =>
@@ -230,18 +356,11 @@ public sealed partial class AppealIntake(
         return now.AddHours(Math.Clamp(hours, 0.25, 24 * 7));
     }
 
-    private void TakeToken(string requesterKey, DateTimeOffset now, RuleThresholds thresholds)
+    private static (RateBucket Bucket, bool IsNew) TakeToken(RateBucket? read, string requesterKey, DateTimeOffset now, RuleThresholds thresholds)
     {
-        // The context loader read (and tracks) the bucket the gate decided on. Not reading it again is
-        // deliberate: if another node spent or created it since, the save fails on its concurrency
-        // token or key and the intake decides again, instead of spending a token the gate never saw.
-        var bucket = db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == requesterKey);
-        if (bucket is null)
-        {
-            bucket = RateBucket.Full(requesterKey, thresholds.RateBurst, now);
-            db.RateBuckets.Add(bucket);
-        }
+        var bucket = read ?? RateBucket.Full(requesterKey, thresholds.RateBurst, now);
         bucket.Take(now, thresholds.RateBurst, thresholds.RateRefillPerDay);
+        return (bucket, read is null);
     }
 
     private Task<Appeal?> FindExistingAsync(AppealSubmission s, CancellationToken ct) =>

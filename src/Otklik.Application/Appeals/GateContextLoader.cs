@@ -24,31 +24,29 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
 
     public sealed record Resolved(string RequesterKey, Requester? Account, Identity? Identity, bool Linked, bool Verified);
 
-    public async Task<Resolved> ResolveAsync(OtklikDbContext db, RequesterAddress address, CancellationToken ct)
+    public Task<Resolved> ResolveAsync(OtklikDbContext db, RequesterAddress address, CancellationToken ct) =>
+        ResolveAsync(new EfGateContextSource(db), address, ct);
+
+    public async Task<Resolved> ResolveAsync(IGateContextSource source, RequesterAddress address, CancellationToken ct)
     {
         if (address.IsAccount)
         {
             // The app and the portal authenticate the user themselves: an account id is verified.
-            var account = await db.Requesters.FirstOrDefaultAsync(r => r.AccountId == address.Value, ct);
+            var account = await source.RequesterAsync(address.Value, ct);
             return new Resolved(address.Key, account, null, account is not null, account is not null);
         }
         var kind = address.Kind!.Value;
-        var identity = await db.Identities.FirstOrDefaultAsync(i => i.Kind == kind && i.Value == address.Value, ct);
+        var identity = await source.IdentityAsync(kind, address.Value, ct);
         if (identity?.AccountId is { } linkedId)
         {
-            var account = await db.Requesters.FirstOrDefaultAsync(r => r.AccountId == linkedId, ct);
+            var account = await source.RequesterAsync(linkedId, ct);
             if (account is not null)
             {
                 return new Resolved("account:" + account.AccountId, account, identity, true, identity.Verified);
             }
         }
         // The account's own phone and e-mail count as identities, verified as the marketplace says.
-        Requester? byContact = kind switch
-        {
-            IdentityKind.Phone => await db.Requesters.Where(r => r.Phone == address.Value).OrderByDescending(r => r.PhoneVerified).FirstOrDefaultAsync(ct),
-            IdentityKind.Email => await db.Requesters.Where(r => r.Email == address.Value).OrderByDescending(r => r.EmailVerified).FirstOrDefaultAsync(ct),
-            _ => null,
-        };
+        var byContact = await source.RequesterByContactAsync(kind, address.Value, ct);
         if (byContact is not null)
         {
             var verified = kind == IdentityKind.Phone ? byContact.PhoneVerified : byContact.EmailVerified;
@@ -57,37 +55,28 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
         return new Resolved(address.Key, null, identity, false, false);
     }
 
-    public async Task<GateContext> LoadAsync(OtklikDbContext db, Resolved who, AppealRequest request, ProblemTypeDefinition type, GatePolicy policy, NormalizedText text, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Everything the gate reads, from <paramref name="source"/>; <paramref name="db"/> only for the load level when it is due a recount.</summary>
+    public async Task<GateContext> LoadAsync(IGateContextSource source, OtklikDbContext db, Resolved who, AppealRequest request, ProblemTypeDefinition type, GatePolicy policy, NormalizedText text, DateTimeOffset now, CancellationToken ct)
     {
         var orders = who.Account is { } account
-            ? await db.Orders.AsNoTracking().Where(o => o.AccountId == account.AccountId).OrderByDescending(o => o.CreatedAt).Take(OrderHistory).ToListAsync(ct)
+            ? await source.RecentOrdersAsync(account.AccountId, OrderHistory, ct)
             : [];
         var orderNumber = request.OrderNumber ?? FindOrderInText(request, orders);
         Order? order = null;
         if (orderNumber is not null)
         {
             order = orders.FirstOrDefault(o => o.Number == orderNumber)
-                ?? await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Number == orderNumber, ct);
+                ?? await source.OrderAsync(orderNumber, ct);
         }
         var thresholds = policy.ThresholdsFor(request.Role);
-        var dayAgo = now.AddDays(-1);
-        var recent = await db.Appeals.Where(a => a.RequesterKey == who.RequesterKey && a.CreatedAt >= dayAgo)
-            .GroupBy(_ => 1)
-            .Select(g => new { Count = g.Count(), Oldest = g.Min(a => a.CreatedAt) })
-            .FirstOrDefaultAsync(ct);
+        var recent = await source.AppealsSinceAsync(who.RequesterKey, now.AddDays(-1), ct);
         var sameText = 0;
         if (text.Fingerprint != 0)
         {
-            var since = now.AddMinutes(-thresholds.SpamWaveWindowMinutes);
-            var fp = unchecked((long)text.Fingerprint);
-            sameText = await db.Appeals.Where(a => a.TextFingerprint == fp && a.CreatedAt >= since && a.RequesterKey != who.RequesterKey)
-                .Select(a => a.RequesterKey).Distinct().CountAsync(ct);
+            sameText = await source.OtherRequestersWithTextAsync(unchecked((long)text.Fingerprint), now.AddMinutes(-thresholds.SpamWaveWindowMinutes), who.RequesterKey, ct);
         }
-        var lookback = now - s_ticketLookback;
-        var tickets = await db.Tickets
-            .Where(t => t.RequesterKey == who.RequesterKey && (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending || t.UpdatedAt >= lookback))
-            .OrderByDescending(t => t.UpdatedAt).Take(TicketHistory).ToListAsync(ct);
-        var bucket = await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == who.RequesterKey, ct);
+        var tickets = await source.TicketsAsync(who.RequesterKey, now - s_ticketLookback, TicketHistory, ct);
+        var bucket = await source.RateBucketAsync(who.RequesterKey, ct);
         var loadSnapshot = await load.CurrentAsync(db, policy, ct);
         return new GateContext
         {
@@ -105,8 +94,8 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
             Orders = orders,
             OrderNumber = orderNumber,
             Order = order,
-            AppealsLastDay = recent?.Count ?? 0,
-            OldestAppealLastDay = recent?.Oldest,
+            AppealsLastDay = recent.Count,
+            OldestAppealLastDay = recent.Oldest,
             SameTextRequesters = sameText,
             Tickets = tickets,
             RateTokens = bucket?.Tokens ?? double.NaN,

@@ -21,12 +21,12 @@ public sealed class StoreWriteGate
     public async ValueTask<IDisposable> EnterRequesterAsync(string requesterKey, CancellationToken ct) =>
         await _requesters.AcquireAsync(requesterKey, ct).ConfigureAwait(false);
 
-    public async ValueTask<IDisposable> EnterWriterAsync(OtklikDbContext db, CancellationToken ct)
+    public ValueTask<IDisposable> EnterWriterAsync(OtklikDbContext db, CancellationToken ct) =>
+        db.IsEmbedded ? EnterEmbeddedWriterAsync(ct) : new(s_none);
+
+    /// <summary>The embedded store's single writer, in this process.</summary>
+    public async ValueTask<IDisposable> EnterEmbeddedWriterAsync(CancellationToken ct)
     {
-        if (!db.IsEmbedded)
-        {
-            return s_none;
-        }
         await _embeddedWriter.WaitAsync(ct).ConfigureAwait(false);
         Volatile.Write(ref _writerSince, System.Diagnostics.Stopwatch.GetTimestamp());
         return new Release(_embeddedWriter, this);

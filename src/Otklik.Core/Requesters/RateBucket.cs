@@ -12,6 +12,9 @@ public sealed class RateBucket
 
     public static RateBucket Full(string requesterKey, int burst, DateTimeOffset at) => new() { RequesterKey = requesterKey, Tokens = burst, UpdatedAt = at };
 
+    /// <summary>The bucket as it was read, to be spent and saved only if it still is.</summary>
+    public static RateBucket Restore(string requesterKey, double tokens, DateTimeOffset updatedAt) => new() { RequesterKey = requesterKey, Tokens = tokens, UpdatedAt = updatedAt };
+
     /// <summary>Refills to <paramref name="now"/> and takes one token.</summary>
     public void Take(DateTimeOffset now, int burst, double refillPerDay)
     {

@@ -1,0 +1,144 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Otklik.Data.Embedded;
+
+namespace Otklik.Application.Appeals;
+
+/// <summary>
+/// Group commit for the embedded store. Intakes decide in parallel and queue their writes here; one
+/// writer takes whatever has queued up, runs each write under a savepoint of one transaction and
+/// commits once, then answers them all. Nobody is answered before the commit, so "stored before
+/// answered" holds; one write that fails (a lost race) is rolled back to its savepoint and told so
+/// without failing its neighbours. An idle store commits a lone write at once: batches only form
+/// under load, where they turn many small transactions into one.
+/// </summary>
+public sealed partial class IntakeCommitter : IAsyncDisposable
+{
+    private const int MaxBatch = 128;
+
+    private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EmbeddedIntakeStore _store;
+    private readonly StoreWriteGate _writeGate;
+    private readonly ILogger<IntakeCommitter> _logger;
+    private readonly Task _writer;
+
+    public IntakeCommitter(EmbeddedIntakeStore store, StoreWriteGate writeGate, ILogger<IntakeCommitter> logger)
+    {
+        _store = store;
+        _writeGate = writeGate;
+        _logger = logger;
+        _writer = Task.Run(RunAsync);
+    }
+
+    /// <summary>Runs <paramref name="write"/> in the next transaction; completes once that transaction is committed.</summary>
+    public Task<T> WriteAsync<T>(Func<IntakeSession, T> write)
+    {
+        var job = new Job<T>(write);
+        if (!_queue.Writer.TryWrite(job))
+        {
+            throw new ObjectDisposedException(nameof(IntakeCommitter));
+        }
+        return job.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        using var session = _store.OpenWriter();
+        var batch = new List<Job>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var job))
+            {
+                batch.Add(job);
+            }
+            using (await _writeGate.EnterEmbeddedWriterAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                Commit(session, batch);
+            }
+            batch.Clear();
+        }
+    }
+
+    private void Commit(IntakeSession session, List<Job> batch)
+    {
+        try
+        {
+            using var transaction = session.Begin();
+            foreach (var job in batch)
+            {
+                transaction.Save("intake");
+                try
+                {
+                    job.Run(session);
+                    transaction.Release("intake");
+                }
+                catch (Exception ex)
+                {
+                    transaction.Rollback("intake");
+                    transaction.Release("intake");
+                    job.Fail(ex);
+                }
+            }
+            transaction.Commit();
+        }
+        catch (Exception ex)
+        {
+            LogCommitFailed(batch.Count, ex);
+            foreach (var job in batch)
+            {
+                job.Fail(ex);
+            }
+        }
+        finally
+        {
+            session.EndTransaction();
+        }
+        foreach (var job in batch)
+        {
+            job.Complete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "Group commit of {Count} intakes failed; every one of them is told")]
+    private partial void LogCommitFailed(int count, Exception ex);
+
+    private abstract class Job
+    {
+        public abstract void Run(IntakeSession session);
+
+        public abstract void Fail(Exception ex);
+
+        public abstract void Complete();
+    }
+
+    private sealed class Job<T>(Func<IntakeSession, T> write) : Job
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Run(IntakeSession session) => _result = write(session);
+
+        public override void Fail(Exception ex) => _error ??= ex;
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                _done.TrySetException(_error);
+            }
+            else
+            {
+                _done.TrySetResult(_result!);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Otklik.Core.Appeals;
+using Otklik.Core.Orders;
+using Otklik.Core.Requesters;
+using Otklik.Core.Tickets;
+
+namespace Otklik.Data.Embedded;
+
+/// <summary>
+/// The intake's own way into the embedded SQLite store: kept-open connections with prepared
+/// statements (<see cref="IntakeSession"/>), mapped from the same EF Core model the migrations use.
+/// EF Core stays the store for everything else; the intake is the hot path and runs without its
+/// per-query overhead (≈ 150 µs a query here against ≈ 10 µs prepared).
+/// </summary>
+public sealed class EmbeddedIntakeStore : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly Maps _maps;
+    private readonly ConcurrentBag<IntakeSession> _idle = [];
+
+    public EmbeddedIntakeStore(string connectionString, IModel model)
+    {
+        _connectionString = connectionString;
+        _maps = new Maps(model);
+    }
+
+    /// <summary>A session for reads, back to the pool when disposed.</summary>
+    public Lease Rent() => new(this, _idle.TryTake(out var session) ? session : new IntakeSession(_connectionString, _maps));
+
+    /// <summary>A session of its own for the single writer; the caller disposes it.</summary>
+    public IntakeSession OpenWriter() => new(_connectionString, _maps);
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+    }
+
+    public readonly struct Lease(EmbeddedIntakeStore owner, IntakeSession session) : IDisposable
+    {
+        public IntakeSession Session => session;
+
+        public void Dispose() => owner._idle.Add(session);
+    }
+
+    internal sealed class Maps
+    {
+        public Maps(IModel model)
+        {
+            Requesters = new RowMap<Requester>(model);
+            Identities = new RowMap<Identity>(model);
+            Orders = new RowMap<Order>(model);
+            Appeals = new RowMap<Appeal>(model);
+            Tickets = new RowMap<Ticket>(model);
+            Events = new RowMap<TicketEvent>(model);
+            Messages = new RowMap<TicketMessage>(model);
+            Buckets = new RowMap<RateBucket>(model);
+            Sql = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["requester"] = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"AccountId\" = $a LIMIT 1",
+                ["identity"] = $"SELECT {Identities.SelectList()} FROM \"{Identities.Table}\" WHERE \"Kind\" = $k AND \"Value\" = $v LIMIT 1",
+                ["by-phone"] = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"Phone\" = $v ORDER BY \"PhoneVerified\" DESC LIMIT 1",
+                ["by-email"] = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"Email\" = $v ORDER BY \"EmailVerified\" DESC LIMIT 1",
+                ["orders"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"AccountId\" = $a ORDER BY \"CreatedAt\" DESC LIMIT $n",
+                ["order"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"Number\" = $n LIMIT 1",
+                ["appeals-since"] = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s",
+                ["same-text"] = $"SELECT COUNT(DISTINCT \"RequesterKey\") FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k",
+                ["tickets"] = $"SELECT {Tickets.SelectList()} FROM \"{Tickets.Table}\" WHERE \"RequesterKey\" = $k AND (\"Status\" IN ($open, $pending) OR \"UpdatedAt\" >= $s) ORDER BY \"UpdatedAt\" DESC LIMIT $n",
+                ["bucket"] = $"SELECT {Buckets.SelectList()} FROM \"{Buckets.Table}\" WHERE \"RequesterKey\" = $k LIMIT 1",
+                ["idempotency"] = $"SELECT {Appeals.SelectList()} FROM \"{Appeals.Table}\" WHERE \"ClientName\" = $c AND \"IdempotencyKey\" = $k LIMIT 1",
+                ["flag"] = $"UPDATE \"{Requesters.Table}\" SET \"FlaggedForReview\" = 1 WHERE \"AccountId\" = $a",
+            };
+        }
+
+        public RowMap<Requester> Requesters { get; }
+        public RowMap<Identity> Identities { get; }
+        public RowMap<Order> Orders { get; }
+        public RowMap<Appeal> Appeals { get; }
+        public RowMap<Ticket> Tickets { get; }
+        public RowMap<TicketEvent> Events { get; }
+        public RowMap<TicketMessage> Messages { get; }
+        public RowMap<RateBucket> Buckets { get; }
+        public Dictionary<string, string> Sql { get; }
+    }
+}

@@ -1,0 +1,244 @@
+using Microsoft.Data.Sqlite;
+using Otklik.Core.Appeals;
+using Otklik.Core.Orders;
+using Otklik.Core.Requesters;
+using Otklik.Core.Tickets;
+
+namespace Otklik.Data.Embedded;
+
+/// <summary>
+/// One kept-open SQLite connection with the intake's statements prepared once: the gate's reads
+/// (<see cref="IGateContextSource"/>) and the writes of one appeal. Not thread-safe; sessions are
+/// pooled by <see cref="EmbeddedIntakeStore"/>, the writer has its own.
+/// </summary>
+public sealed class IntakeSession : IGateContextSource, IDisposable
+{
+    private readonly EmbeddedIntakeStore.Maps _maps;
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? _transaction;
+
+    internal IntakeSession(string connectionString, EmbeddedIntakeStore.Maps maps)
+    {
+        _maps = maps;
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        using var pragmas = _connection.CreateCommand();
+        pragmas.CommandText = SqliteSettings.ConnectionPragmas;
+        pragmas.ExecuteNonQuery();
+    }
+
+    public ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
+        new(One(_maps.Requesters, "requester", ("$a", accountId)));
+
+    public ValueTask<Identity?> IdentityAsync(IdentityKind kind, string value, CancellationToken ct) =>
+        new(One(_maps.Identities, "identity",
+            ("$k", _maps.Identities["Kind"].ToStore(kind)), ("$v", value)));
+
+    public ValueTask<Requester?> RequesterByContactAsync(IdentityKind kind, string value, CancellationToken ct) => kind switch
+    {
+        IdentityKind.Phone => new(One(_maps.Requesters, "by-phone", ("$v", value))),
+        IdentityKind.Email => new(One(_maps.Requesters, "by-email", ("$v", value))),
+        _ => new((Requester?)null),
+    };
+
+    public ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct) =>
+        new(Many(_maps.Orders, "orders", ("$a", accountId), ("$n", limit)));
+
+    public ValueTask<Order?> OrderAsync(string number, CancellationToken ct) =>
+        new(One(_maps.Orders, "order", ("$n", number)));
+
+    public ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct)
+    {
+        var createdAt = _maps.Appeals["CreatedAt"];
+        var command = Command("appeals-since",
+            ("$k", requesterKey), ("$s", createdAt.ToStore(since)));
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var count = reader.GetInt32(0);
+        return new((count, count == 0 ? null : (DateTimeOffset?)createdAt.FromStore(reader.GetValue(1))));
+    }
+
+    public ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, CancellationToken ct)
+    {
+        var command = Command("same-text",
+            ("$f", fingerprint), ("$s", _maps.Appeals["CreatedAt"].ToStore(since)), ("$k", requesterKey));
+        return new(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
+    {
+        var status = _maps.Tickets["Status"];
+        return new(Many(_maps.Tickets, "tickets",
+            ("$k", requesterKey), ("$open", status.ToStore(TicketStatus.Open)), ("$pending", status.ToStore(TicketStatus.Pending)),
+            ("$s", _maps.Tickets["UpdatedAt"].ToStore(updatedSince)), ("$n", limit)));
+    }
+
+    public ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
+        new(One(_maps.Buckets, "bucket", ("$k", requesterKey)));
+
+    /// <summary>The appeal a client already sent under this idempotency key, if any.</summary>
+    public Appeal? FindAppeal(string clientName, string idempotencyKey) =>
+        One(_maps.Appeals, "idempotency",
+            ("$c", clientName), ("$k", idempotencyKey));
+
+    // ---- writes: only inside the writer's transaction ----
+
+    public SqliteTransaction Begin() => _transaction = _connection.BeginTransaction(deferred: false);
+
+    public void EndTransaction() => _transaction = null;
+
+    /// <summary>Inserts a new ticket with its first events and messages; the ticket gets its number.</summary>
+    public void InsertTicket(Ticket ticket)
+    {
+        var seq = Execute(_maps.Tickets, "insert-ticket", static (map, c) => map.PrepareInsert(c), ticket);
+        _maps.Tickets.Key.Write(ticket, seq);
+        InsertChildren(ticket, 0, 0);
+    }
+
+    /// <summary>
+    /// Saves a ticket read by this intake and changed by it, if nobody changed it since (its version),
+    /// with the events and messages it gained after the given counts.
+    /// </summary>
+    public void UpdateTicket(Ticket ticket, int eventsBefore, int messagesBefore)
+    {
+        var original = ticket.Version;
+        ticket.Version = original + 1;
+        var command = Prepared("update-ticket", c => _maps.Tickets.PrepareUpdate(c));
+        _maps.Tickets.Bind(command, ticket);
+        command.Parameters["$original"].Value = original;
+        if (Run(command) == 0)
+        {
+            ticket.Version = original;
+            throw new StoreConflictException($"Ticket {ticket.TicketId} changed since it was read");
+        }
+        InsertChildren(ticket, eventsBefore, messagesBefore);
+    }
+
+    /// <summary>Saves the requester's bucket: a new one, or the one read at <paramref name="readAt"/> if it still is.</summary>
+    public void SaveBucket(RateBucket bucket, DateTimeOffset? readAt)
+    {
+        if (readAt is null)
+        {
+            Execute(_maps.Buckets, "insert-bucket", static (map, c) => map.PrepareInsert(c), bucket);
+            return;
+        }
+        var command = Prepared("update-bucket", c => _maps.Buckets.PrepareUpdate(c));
+        _maps.Buckets.Bind(command, bucket);
+        command.Parameters["$original"].Value = _maps.Buckets["UpdatedAt"].ToStore(readAt.Value);
+        if (Run(command) == 0)
+        {
+            throw new StoreConflictException($"Rate bucket of {bucket.RequesterKey} changed since it was read");
+        }
+    }
+
+    public void FlagForReview(string accountId)
+    {
+        var command = Command("flag", ("$a", accountId));
+        Run(command);
+    }
+
+    public void InsertAppeal(Appeal appeal) => Execute(_maps.Appeals, "insert-appeal", static (map, c) => map.PrepareInsert(c), appeal);
+
+    private void InsertChildren(Ticket ticket, int eventsFrom, int messagesFrom)
+    {
+        var eventSeq = _maps.Events["TicketSeq"];
+        for (var i = eventsFrom; i < ticket.Events.Count; i++)
+        {
+            var e = ticket.Events[i];
+            eventSeq.Write(e, ticket.Seq);
+            _maps.Events.Key.Write(e, Execute(_maps.Events, "insert-event", static (map, c) => map.PrepareInsert(c), e));
+        }
+        var messageSeq = _maps.Messages["TicketSeq"];
+        for (var i = messagesFrom; i < ticket.Messages.Count; i++)
+        {
+            var m = ticket.Messages[i];
+            messageSeq.Write(m, ticket.Seq);
+            _maps.Messages.Key.Write(m, Execute(_maps.Messages, "insert-message", static (map, c) => map.PrepareInsert(c), m));
+        }
+    }
+
+    private object? Execute<T>(RowMap<T> map, string name, Func<RowMap<T>, SqliteConnection, SqliteCommand> prepare, T entity) where T : class
+    {
+        var command = Prepared(name, c => prepare(map, c));
+        map.Bind(command, entity);
+        try
+        {
+            command.Transaction = _transaction;
+            return map.KeyGenerated ? command.ExecuteScalar() : command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteSettings.ConstraintError)
+        {
+            throw new StoreConflictException($"{map.Table}: {ex.Message}", ex);
+        }
+    }
+
+    private int Run(SqliteCommand command)
+    {
+        command.Transaction = _transaction;
+        try
+        {
+            return command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteSettings.ConstraintError)
+        {
+            throw new StoreConflictException(ex.Message, ex);
+        }
+    }
+
+    private T? One<T>(RowMap<T> map, string name, params (string Name, object? Value)[] args) where T : class
+    {
+        using var reader = Command(name, args).ExecuteReader();
+        return reader.Read() ? map.Materialize(reader) : null;
+    }
+
+    private List<T> Many<T>(RowMap<T> map, string name, params (string Name, object? Value)[] args) where T : class
+    {
+        using var reader = Command(name, args).ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(map.Materialize(reader));
+        }
+        return rows;
+    }
+
+    private SqliteCommand Command(string name, params (string Name, object? Value)[] args)
+    {
+        var command = Prepared(name, c =>
+        {
+            var made = c.CreateCommand();
+            made.CommandText = _maps.Sql[name];
+            foreach (var (n, _) in args)
+            {
+                made.Parameters.Add(new SqliteParameter { ParameterName = n });
+            }
+            return made;
+        });
+        foreach (var (n, v) in args)
+        {
+            command.Parameters[n].Value = v ?? DBNull.Value;
+        }
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    private SqliteCommand Prepared(string name, Func<SqliteConnection, SqliteCommand> prepare)
+    {
+        if (!_commands.TryGetValue(name, out var command))
+        {
+            command = prepare(_connection);
+            _commands[name] = command;
+        }
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+        _connection.Dispose();
+    }
+}

@@ -1,0 +1,172 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Otklik.Data.Embedded;
+
+/// <summary>
+/// One entity's table as EF Core maps it (table, columns, value converters), turned once at start-up
+/// into compiled getters and setters, so the embedded intake can read and write rows with prepared
+/// statements and no per-row reflection — and cannot drift from the model the migrations come from.
+/// </summary>
+internal sealed class RowMap<T> where T : class
+{
+    private readonly Column[] _columns;
+    private readonly Func<T> _create;
+    private readonly Dictionary<string, Column> _byProperty;
+
+    public RowMap(IModel model)
+    {
+        var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model");
+        Table = entity.GetTableName()!;
+        _columns = entity.GetProperties().Select(p => new Column(p)).ToArray();
+        var key = _columns.Where(c => c.Property.IsPrimaryKey()).ToArray();
+        _key = key.Length == 1 ? key[0] : null;
+        _byProperty = _columns.ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
+        _create = Expression.Lambda<Func<T>>(Expression.New(typeof(T))).Compile();
+    }
+
+    public string Table { get; }
+
+    private readonly Column? _key;
+
+    /// <summary>The single-column primary key (composite keys are only read here, never written).</summary>
+    public Column Key => _key ?? throw new InvalidOperationException($"{Table} has a composite key");
+
+    /// <summary>True when the store generates the key on insert (an auto-increment number).</summary>
+    public bool KeyGenerated => _key?.Generated == true;
+
+    /// <summary>All columns, in a stable order, quoted for SQL.</summary>
+    public string SelectList(string alias = "") => string.Join(", ", _columns.Select(c => alias + c.Quoted));
+
+    public Column this[string property] => _byProperty[property];
+
+    /// <summary>INSERT of every column the store does not generate; RETURNING the generated key if there is one.</summary>
+    public SqliteCommand PrepareInsert(SqliteConnection connection)
+    {
+        var written = _columns.Where(c => !c.Generated).ToArray();
+        var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO \"{Table}\" ({string.Join(", ", written.Select(c => c.Quoted))}) VALUES ({string.Join(", ", written.Select(c => c.Parameter))})"
+            + (KeyGenerated ? $" RETURNING {Key.Quoted}" : "");
+        foreach (var c in written)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = c.Parameter });
+        }
+        return command;
+    }
+
+    /// <summary>UPDATE of every column by key, guarded by the concurrency token when the entity has one (<c>$original</c>).</summary>
+    public SqliteCommand PrepareUpdate(SqliteConnection connection)
+    {
+        var set = _columns.Where(c => !c.Property.IsPrimaryKey()).ToArray();
+        var token = _columns.SingleOrDefault(c => c.Property.IsConcurrencyToken);
+        var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE \"{Table}\" SET {string.Join(", ", set.Select(c => $"{c.Quoted} = {c.Parameter}"))} WHERE {Key.Quoted} = {Key.Parameter}"
+            + (token is null ? "" : $" AND {token.Quoted} = $original");
+        foreach (var c in _columns)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = c.Parameter });
+        }
+        if (token is not null)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = "$original" });
+        }
+        return command;
+    }
+
+    /// <summary>Binds the entity's current values to a command made by <see cref="PrepareInsert"/> or <see cref="PrepareUpdate"/>.</summary>
+    public void Bind(SqliteCommand command, T entity)
+    {
+        foreach (var c in _columns)
+        {
+            var index = command.Parameters.IndexOf(c.Parameter);
+            if (index >= 0)
+            {
+                command.Parameters[index].Value = c.Read(entity) ?? DBNull.Value;
+            }
+        }
+    }
+
+    /// <summary>A new entity from a row whose columns are <see cref="SelectList"/> starting at <paramref name="offset"/>.</summary>
+    public T Materialize(SqliteDataReader reader, int offset = 0)
+    {
+        var entity = _create();
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            _columns[i].Write(entity, reader.IsDBNull(offset + i) ? null : reader.GetValue(offset + i));
+        }
+        return entity;
+    }
+
+    public int ColumnCount => _columns.Length;
+
+    internal sealed class Column
+    {
+        private readonly Func<T, object?> _get;
+        private readonly Action<T, object?> _set;
+        private readonly Func<object?, object?>? _toProvider;
+        private readonly Func<object?, object?>? _fromProvider;
+        private readonly Type _clrType;
+        private readonly Type? _providerType;
+
+        public Column(IProperty property)
+        {
+            Property = property;
+            var name = property.GetColumnName();
+            Quoted = $"\"{name}\"";
+            Parameter = "$" + name;
+            Generated = property.IsPrimaryKey() && property.ValueGenerated == ValueGenerated.OnAdd && property.ClrType == typeof(long);
+            var converter = property.GetTypeMapping().Converter;
+            _toProvider = converter?.ConvertToProvider;
+            _fromProvider = converter?.ConvertFromProvider;
+            _clrType = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+            _providerType = converter?.ProviderClrType;
+
+            var entity = Expression.Parameter(typeof(T), "e");
+            var value = Expression.Parameter(typeof(object), "v");
+            MemberInfo member = property.PropertyInfo is { } pi && pi.GetSetMethod(nonPublic: true) is not null
+                ? pi
+                : (MemberInfo?)property.FieldInfo ?? throw new InvalidOperationException($"{typeof(T).Name}.{property.Name} cannot be set");
+            var access = Expression.MakeMemberAccess(entity, member);
+            _get = Expression.Lambda<Func<T, object?>>(Expression.Convert(access, typeof(object)), entity).Compile();
+            _set = Expression.Lambda<Action<T, object?>>(Expression.Assign(access, Expression.Convert(value, property.ClrType)), entity, value).Compile();
+        }
+
+        public IProperty Property { get; }
+        public string Quoted { get; }
+        public string Parameter { get; }
+        public bool Generated { get; }
+
+        /// <summary>The entity's value as the store keeps it (after the model's converter).</summary>
+        public object? Read(T entity) => ToStore(_get(entity));
+
+        public void Write(T entity, object? stored) => _set(entity, stored is null ? null : FromStore(stored));
+
+        /// <summary>A value of the property's type as the store keeps it, for a parameter.</summary>
+        public object? ToStore(object? value) => value is null ? null : _toProvider is null ? value : _toProvider(value);
+
+        /// <summary>A stored value as the property's type.</summary>
+        public object FromStore(object stored) => _fromProvider is not null ? _fromProvider(Coerce(stored, _providerType!))! : Coerce(stored, _clrType);
+
+        // SQLite hands back long, double, string or bytes; the property (or the converter) wants its own type.
+        private static object Coerce(object stored, Type type)
+        {
+            var target = Nullable.GetUnderlyingType(type) ?? type;
+            if (stored.GetType() == target)
+            {
+                return stored;
+            }
+            if (target == typeof(bool))
+            {
+                return Convert.ToInt64(stored, System.Globalization.CultureInfo.InvariantCulture) != 0;
+            }
+            if (target.IsEnum)
+            {
+                return Enum.ToObject(target, stored);
+            }
+            return Convert.ChangeType(stored, target, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}

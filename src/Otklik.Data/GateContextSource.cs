@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Core.Orders;
+using Otklik.Core.Requesters;
+using Otklik.Core.Tickets;
+
+namespace Otklik.Data;
+
+/// <summary>
+/// The reads the admission gate's context needs, one method a question. EF Core answers them on any
+/// provider (<see cref="EfGateContextSource"/>); the embedded store answers them with prepared
+/// statements on a kept-open connection (<see cref="Embedded.IntakeSession"/>).
+/// </summary>
+public interface IGateContextSource
+{
+    ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct);
+
+    ValueTask<Identity?> IdentityAsync(IdentityKind kind, string value, CancellationToken ct);
+
+    /// <summary>The account whose own phone or e-mail this is, a verified one first.</summary>
+    ValueTask<Requester?> RequesterByContactAsync(IdentityKind kind, string value, CancellationToken ct);
+
+    /// <summary>The account's newest orders, newest first.</summary>
+    ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct);
+
+    ValueTask<Order?> OrderAsync(string number, CancellationToken ct);
+
+    ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct);
+
+    /// <summary>How many other requesters sent a text with this fingerprint since then.</summary>
+    ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, CancellationToken ct);
+
+    /// <summary>The requester's open and pending tickets and those updated since then, newest first.</summary>
+    ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct);
+
+    ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct);
+}
+
+/// <summary>The gate's reads through EF Core. Tickets and the rate bucket come back tracked, so the intake can change and save them.</summary>
+public sealed class EfGateContextSource(OtklikDbContext db) : IGateContextSource
+{
+    public async ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
+        await db.Requesters.FirstOrDefaultAsync(r => r.AccountId == accountId, ct);
+
+    public async ValueTask<Identity?> IdentityAsync(IdentityKind kind, string value, CancellationToken ct) =>
+        await db.Identities.FirstOrDefaultAsync(i => i.Kind == kind && i.Value == value, ct);
+
+    public async ValueTask<Requester?> RequesterByContactAsync(IdentityKind kind, string value, CancellationToken ct) => kind switch
+    {
+        IdentityKind.Phone => await db.Requesters.Where(r => r.Phone == value).OrderByDescending(r => r.PhoneVerified).FirstOrDefaultAsync(ct),
+        IdentityKind.Email => await db.Requesters.Where(r => r.Email == value).OrderByDescending(r => r.EmailVerified).FirstOrDefaultAsync(ct),
+        _ => null,
+    };
+
+    public async ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().Where(o => o.AccountId == accountId).OrderByDescending(o => o.CreatedAt).Take(limit).ToListAsync(ct);
+
+    public async ValueTask<Order?> OrderAsync(string number, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Number == number, ct);
+
+    public async ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct)
+    {
+        var recent = await db.Appeals.Where(a => a.RequesterKey == requesterKey && a.CreatedAt >= since)
+            .GroupBy(_ => 1)
+            .Select(g => new { Count = g.Count(), Oldest = g.Min(a => a.CreatedAt) })
+            .FirstOrDefaultAsync(ct);
+        return (recent?.Count ?? 0, recent?.Oldest);
+    }
+
+    public async ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, CancellationToken ct) =>
+        await db.Appeals.Where(a => a.TextFingerprint == fingerprint && a.CreatedAt >= since && a.RequesterKey != requesterKey)
+            .Select(a => a.RequesterKey).Distinct().CountAsync(ct);
+
+    public async ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct) =>
+        await db.Tickets
+            .Where(t => t.RequesterKey == requesterKey && (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending || t.UpdatedAt >= updatedSince))
+            .OrderByDescending(t => t.UpdatedAt).Take(limit).ToListAsync(ct);
+
+    public async ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
+        await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == requesterKey, ct);
+}
