@@ -32,7 +32,6 @@ public sealed partial class AppealIntake(
     TimeProvider time,
     OtklikMetrics metrics,
     ILogger<AppealIntake> logger,
-    EmbeddedIntakeStore? embedded = null,
     IntakeCommitter? committer = null)
 {
     private const int MaxAttempts = 3;
@@ -40,9 +39,9 @@ public sealed partial class AppealIntake(
     public async Task<IntakeResult> SubmitAsync(AppealSubmission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        if (embedded is not null && committer is not null)
+        if (committer is not null)
         {
-            return await SubmitEmbeddedAsync(embedded, committer, submission, started, ct);
+            return await SubmitEmbeddedAsync(committer, submission, started, ct);
         }
         // One connection for the whole intake: EF would otherwise open and close one per query, and
         // every SQLite open registers EF's SQL functions again (reflection and garbage on the hot path).
@@ -90,77 +89,64 @@ public sealed partial class AppealIntake(
     }
 
     /// <summary>
-    /// The embedded store's intake: the reads on a pooled session with prepared statements, the
-    /// decision here, the writes through the group commit. Same rules, same rows as the EF Core path.
+    /// The embedded store's intake. SQLite has one writer, so the whole decision runs there: the
+    /// idempotency check, the reads, the gate and the writes of one appeal happen inside the group
+    /// commit's transaction on the writer's connection, whose page cache stays warm and whose view
+    /// nobody else can change meanwhile (no requester lock, no lost races, exact quotas even with a
+    /// second process on the file). Same rules and rows as the EF Core path.
     /// </summary>
-    private async Task<IntakeResult> SubmitEmbeddedAsync(EmbeddedIntakeStore store, IntakeCommitter commits, AppealSubmission submission, long started, CancellationToken ct)
+    private async Task<IntakeResult> SubmitEmbeddedAsync(IntakeCommitter commits, AppealSubmission submission, long started, CancellationToken ct)
     {
         var policy = policies.Current;
-        using var lease = store.Rent();
-        var source = lease.Session;
-        var who = await Resolve(source, submission, ct);
-        submission = WithKnownRole(submission, who);
-        for (var attempt = 1; ; attempt++)
+        var type = policy.FindProblemType(submission.Request.ProblemType) ?? policy.FindProblemType("other")!;
+        var text = NormalizedText.From(submission.Request.Text);
+        // The load level is counted here when due, so the writer finds it cached.
+        await load.CurrentAsync(db, policy, ct);
+        var result = await commits.WriteAsync(session => DecideAndStoreAsync(session, submission, type, text, policy, ct));
+        if (result.Status == IntakeStatus.Created)
         {
-            using var entered = await writeGate.EnterRequesterAsync(who.RequesterKey, ct);
-            if (source.FindAppeal(submission.ClientName, submission.IdempotencyKey) is { } raced)
-            {
-                return Replay(raced, submission);
-            }
-            try
-            {
-                var (appeal, decision) = await DecideAndCommitAsync(source, commits, submission, who, policy, ct);
-                return Created(submission, appeal, decision, started);
-            }
-            catch (StoreConflictException ex) when (attempt < MaxAttempts)
-            {
-                LogRetry(attempt, ex.GetType().Name);
-                if (source.FindAppeal(submission.ClientName, submission.IdempotencyKey) is { } other)
-                {
-                    return Replay(other, submission);
-                }
-                who = await Resolve(source, submission, ct);
-            }
+            Committed(result.Decision!.Outcome);
+            return Created(submission, result.Appeal!, result.Decision, started);
         }
+        return result;
     }
 
-    private async Task<(Appeal, Decision)> DecideAndCommitAsync(IntakeSession source, IntakeCommitter commits, AppealSubmission submission, GateContextLoader.Resolved who, GatePolicy policy, CancellationToken ct)
+    private async ValueTask<IntakeResult> DecideAndStoreAsync(IntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, GatePolicy policy, CancellationToken ct)
     {
+        if (session.FindAppeal(submission.ClientName, submission.IdempotencyKey) is { } existing)
+        {
+            return Replay(existing, submission);
+        }
+        var who = await Resolve(session, submission, ct);
+        submission = WithKnownRole(submission, who);
         var request = submission.Request;
-        var type = policy.FindProblemType(request.ProblemType) ?? policy.FindProblemType("other")!;
-        var text = NormalizedText.From(request.Text);
         var now = time.GetUtcNow();
-        var context = await loader.LoadAsync(source, db, who, request, type, policy, text, now, ct);
+        var context = await loader.LoadAsync(session, db, who, request, type, policy, text, now, ct);
         var result = gate.Evaluate(context);
         var appealId = Ids.New("ap", now);
         var changes = Apply(result, context, request, policy, text, appealId, now,
             () => context.RateUpdatedAt is { } at ? RateBucket.Restore(context.RequesterKey, context.RateTokens, at) : null);
-        var stored = await commits.WriteAsync(session =>
+        var ticket = changes.Ticket;
+        if (changes.TicketIsNew)
         {
-            var ticket = changes.Ticket;
-            if (changes.TicketIsNew)
-            {
-                session.InsertTicket(ticket!);
-            }
-            else if (ticket is not null)
-            {
-                session.UpdateTicket(ticket, changes.EventsBefore, changes.MessagesBefore);
-            }
-            if (changes.Bucket is { } bucket)
-            {
-                session.SaveBucket(bucket, context.RateUpdatedAt);
-            }
-            if (changes.FlagAccountId is { } flagged)
-            {
-                session.FlagForReview(flagged);
-            }
-            var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
-            var appeal = NewAppeal(submission, context, who, type, text, policy, result, decision, appealId, now, ticket);
-            session.InsertAppeal(appeal);
-            return (appeal, decision);
-        });
-        Committed(result.Outcome);
-        return stored;
+            session.InsertTicket(ticket!);
+        }
+        else if (ticket is not null)
+        {
+            session.UpdateTicket(ticket, changes.EventsBefore, changes.MessagesBefore);
+        }
+        if (changes.Bucket is { } bucket)
+        {
+            session.SaveBucket(bucket, context.RateUpdatedAt);
+        }
+        if (changes.FlagAccountId is { } flagged)
+        {
+            session.FlagForReview(flagged);
+        }
+        var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
+        var appeal = NewAppeal(submission, context, who, type, text, policy, result, decision, appealId, now, ticket);
+        session.InsertAppeal(appeal);
+        return new IntakeResult(IntakeStatus.Created, appeal, decision);
     }
 
     private static AppealSubmission WithKnownRole(AppealSubmission submission, GateContextLoader.Resolved who) =>
@@ -377,3 +363,4 @@ public sealed partial class AppealIntake(
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Intake attempt {Attempt} lost a race ({Error}); deciding again")]
     private partial void LogRetry(int attempt, string error);
 }
+

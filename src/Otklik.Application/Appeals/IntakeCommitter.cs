@@ -31,7 +31,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="write"/> in the next transaction; completes once that transaction is committed.</summary>
-    public Task<T> WriteAsync<T>(Func<IntakeSession, T> write)
+    public Task<T> WriteAsync<T>(Func<IntakeSession, ValueTask<T>> write)
     {
         var job = new Job<T>(write);
         if (!_queue.Writer.TryWrite(job))
@@ -53,29 +53,28 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
             }
             using (await _writeGate.EnterEmbeddedWriterAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                Commit(session, batch);
+                await CommitAsync(session, batch).ConfigureAwait(false);
             }
             batch.Clear();
         }
     }
 
-    private void Commit(IntakeSession session, List<Job> batch)
+    private async ValueTask CommitAsync(IntakeSession session, List<Job> batch)
     {
         try
         {
             using var transaction = session.Begin();
             foreach (var job in batch)
             {
-                transaction.Save("intake");
+                session.Savepoint();
                 try
                 {
-                    job.Run(session);
-                    transaction.Release("intake");
+                    await job.RunAsync(session).ConfigureAwait(false);
+                    session.ReleaseSavepoint();
                 }
                 catch (Exception ex)
                 {
-                    transaction.Rollback("intake");
-                    transaction.Release("intake");
+                    session.RollbackToSavepoint();
                     job.Fail(ex);
                 }
             }
@@ -110,14 +109,14 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     private abstract class Job
     {
-        public abstract void Run(IntakeSession session);
+        public abstract ValueTask RunAsync(IntakeSession session);
 
         public abstract void Fail(Exception ex);
 
         public abstract void Complete();
     }
 
-    private sealed class Job<T>(Func<IntakeSession, T> write) : Job
+    private sealed class Job<T>(Func<IntakeSession, ValueTask<T>> write) : Job
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -125,7 +124,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
         public Task<T> Task => _done.Task;
 
-        public override void Run(IntakeSession session) => _result = write(session);
+        public override async ValueTask RunAsync(IntakeSession session) => _result = await write(session).ConfigureAwait(false);
 
         public override void Fail(Exception ex) => _error ??= ex;
 

@@ -9,7 +9,7 @@ public sealed class RequesterLocks
 {
     private readonly SemaphoreSlim[] _stripes;
 
-    public RequesterLocks(int stripes = 256)
+    public RequesterLocks(int stripes = 4096)
     {
         _stripes = new SemaphoreSlim[stripes];
         for (var i = 0; i < stripes; i++)

@@ -18,15 +18,20 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private SqliteTransaction? _transaction;
 
-    internal IntakeSession(string connectionString, EmbeddedIntakeStore.Maps maps)
+    internal IntakeSession(string connectionString, EmbeddedIntakeStore.Maps maps, bool writer)
     {
         _maps = maps;
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         using var pragmas = _connection.CreateCommand();
-        pragmas.CommandText = SqliteSettings.ConnectionPragmas;
+        // A reader's cache is dropped whenever the file changed (every few milliseconds under load):
+        // kept small, dropping it is cheap. The writer's survives its own commits.
+        pragmas.CommandText = SqliteSettings.ConnectionPragmas + $" PRAGMA cache_size=-{(writer ? WriterCacheKib : ReaderCacheKib)};";
         pragmas.ExecuteNonQuery();
     }
+
+    private const int WriterCacheKib = 64 * 1024;
+    private const int ReaderCacheKib = 1024;
 
     public ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
         new(One(_maps.Requesters, "requester", ("$a", accountId)));
@@ -87,6 +92,17 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     public SqliteTransaction Begin() => _transaction = _connection.BeginTransaction(deferred: false);
 
     public void EndTransaction() => _transaction = null;
+
+    // Savepoints through prepared statements: SqliteTransaction.Save would parse them again for every appeal.
+    public void Savepoint() => Run(Command("savepoint"));
+
+    public void ReleaseSavepoint() => Run(Command("release"));
+
+    public void RollbackToSavepoint()
+    {
+        Run(Command("rollback-to"));
+        Run(Command("release"));
+    }
 
     /// <summary>Inserts a new ticket with its first events and messages; the ticket gets its number.</summary>
     public void InsertTicket(Ticket ticket)

@@ -1,0 +1,126 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Otklik.Application.Appeals;
+using Otklik.Core.Appeals;
+using Otklik.Data;
+using Otklik.Data.Embedded;
+
+namespace Otklik.Server.Tests;
+
+/// <summary>
+/// The embedded store's intake path (prepared statements, group commit) against EF Core: the same
+/// rows either way, one failing write never takes its batch with it, and a burst lands whole.
+/// </summary>
+public sealed class EmbeddedIntakeTests : IDisposable
+{
+    private readonly OtklikFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    private bool Embedded => _factory.Services.GetService<IntakeCommitter>() is not null;
+
+    [Fact]
+    public async Task RowsWrittenByTheIntake_ReadBackThroughEfCore_AndTheSessionReadsWhatEfWrote()
+    {
+        var client = _factory.Integration();
+        if (!Embedded)
+        {
+            return; // PostgreSQL run: the intake goes through EF Core only
+        }
+        var account = Api.NewId("a");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(account + "-o", account);
+        var (response, body) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var ticketId = body.Str("ticket.ticket_id");
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
+        var viaEf = await db.Tickets.AsNoTracking().Include(t => t.Messages).Include(t => t.Events).SingleAsync(t => t.TicketId == ticketId);
+        var appealViaEf = await db.Appeals.AsNoTracking().SingleAsync(a => a.TicketId == ticketId);
+        Assert.Equal(viaEf.Seq, long.Parse(body.Str("ticket.number")[2..], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEmpty(viaEf.Messages);
+
+        using var lease = _factory.Services.GetRequiredService<EmbeddedIntakeStore>().Rent();
+        var viaSession = Assert.Single(await lease.Session.TicketsAsync("account:" + account, Api.Now.AddYears(-1), 10, CancellationToken.None));
+        var appealViaSession = lease.Session.FindAppeal(appealViaEf.ClientName, appealViaEf.IdempotencyKey)!;
+        foreach (var property in db.Model.FindEntityType(typeof(Otklik.Core.Tickets.Ticket))!.GetProperties())
+        {
+            Assert.Equal(property.PropertyInfo?.GetValue(viaEf) ?? property.FieldInfo?.GetValue(viaEf), property.PropertyInfo?.GetValue(viaSession) ?? property.FieldInfo?.GetValue(viaSession));
+        }
+        foreach (var property in db.Model.FindEntityType(typeof(Appeal))!.GetProperties())
+        {
+            Assert.Equal(property.PropertyInfo!.GetValue(appealViaEf), property.PropertyInfo.GetValue(appealViaSession));
+        }
+    }
+
+    [Fact]
+    public async Task AWriteThatLosesItsRace_IsRolledBackAlone_AndItsBatchCommits()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        var committer = _factory.Services.GetRequiredService<IntakeCommitter>();
+        var writeGate = _factory.Services.GetRequiredService<StoreWriteGate>();
+        var key = Api.NewId("k");
+        Task<string> first, duplicate, third;
+        // Holding the writer makes all three queue up and land in one transaction.
+        using (await writeGate.EnterEmbeddedWriterAsync(CancellationToken.None))
+        {
+            first = committer.WriteAsync(s => Insert(s, key));
+            duplicate = committer.WriteAsync(s => Insert(s, key)); // same idempotency key: the unique index says no
+            third = committer.WriteAsync(s => Insert(s, key + "-3"));
+        }
+        await first;
+        await Assert.ThrowsAsync<StoreConflictException>(() => duplicate);
+        await third;
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
+        Assert.Equal(2, await db.Appeals.CountAsync(a => a.IdempotencyKey.StartsWith(key)));
+    }
+
+    [Fact]
+    public async Task ABurstFromManyRequesters_IsStoredWhole_OneTicketEach()
+    {
+        var client = _factory.Integration();
+        var accounts = Enumerable.Range(0, 12).Select(_ => Api.NewId("a")).ToList();
+        foreach (var account in accounts)
+        {
+            await client.PutAccountAsync(account);
+            await client.PutOrderAsync(account + "-o", account);
+        }
+        // Each account sends its appeal twice at once under two keys: one ticket each, the second merged.
+        var sent = await Task.WhenAll(accounts.SelectMany(a => new[] { a, a }).Select(a => client.PostAppealAsync(Api.Appeal(a, a + "-o"))));
+        Assert.All(sent, s => Assert.Equal(HttpStatusCode.Created, s.Response.StatusCode));
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
+        foreach (var account in accounts)
+        {
+            Assert.Equal(1, await db.Tickets.CountAsync(t => t.AccountId == account));
+            Assert.Equal(2, await db.Appeals.CountAsync(a => a.AccountId == account));
+        }
+    }
+
+    private static ValueTask<string> Insert(IntakeSession session, string key)
+    {
+        session.InsertAppeal(new Appeal
+        {
+            AppealId = Api.NewId("ap"),
+            ClientName = "test",
+            IdempotencyKey = key,
+            RequestHash = "h",
+            RequesterKey = "guest:test",
+            ProblemType = "other",
+            Text = "проверка",
+            PolicyVersion = "test",
+            DecisionJson = "{}",
+            CreatedAt = Api.Now,
+            ReceivedAt = Api.Now,
+        });
+        return ValueTask.FromResult(key);
+    }
+}
