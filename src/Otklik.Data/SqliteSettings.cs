@@ -9,7 +9,7 @@ public static class SqliteSettings
     /// could lose the last ones). No memory map: with a write every few
     /// hundred microseconds, remapping the grown file cost more than the page copies it saves.
     /// </summary>
-    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
     /// <summary>SQLITE_CONSTRAINT: a unique key or foreign key said no.</summary>
     public const int ConstraintError = 19;

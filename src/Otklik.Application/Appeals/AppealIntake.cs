@@ -364,3 +364,4 @@ public sealed partial class AppealIntake(
     private partial void LogRetry(int attempt, string error);
 }
 
+

@@ -16,11 +16,18 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 {
     private const int MaxBatch = 128;
 
+    /// <summary>Appeals committed between two checkpoints of the write-ahead log (some MB of log).</summary>
+    private const int CheckpointEvery = 512;
+
     private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
     private readonly EmbeddedIntakeStore _store;
     private readonly StoreWriteGate _writeGate;
     private readonly ILogger<IntakeCommitter> _logger;
     private readonly Task _writer;
+    private readonly Task _checkpointer;
+    private readonly SemaphoreSlim _checkpointDue = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _sinceCheckpoint;
 
     public IntakeCommitter(EmbeddedIntakeStore store, StoreWriteGate writeGate, ILogger<IntakeCommitter> logger)
     {
@@ -28,6 +35,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         _writeGate = writeGate;
         _logger = logger;
         _writer = Task.Run(RunAsync);
+        _checkpointer = Task.Run(CheckpointAsync);
     }
 
     /// <summary>Runs <paramref name="write"/> in the next transaction; completes once that transaction is committed.</summary>
@@ -53,7 +61,14 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
             }
             using (await _writeGate.EnterEmbeddedWriterAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                _sinceCheckpoint += batch.Count;
+                if (_sinceCheckpoint >= CheckpointEvery && _checkpointDue.CurrentCount == 0)
+                {
+                    _sinceCheckpoint = 0;
+                    _checkpointDue.Release();
+                }
                 await CommitAsync(session, batch).ConfigureAwait(false);
+
             }
             batch.Clear();
         }
@@ -98,11 +113,41 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         }
     }
 
+    private async Task CheckpointAsync()
+    {
+        using var session = _store.OpenWriter();
+        try
+        {
+            while (true)
+            {
+                await _checkpointDue.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                try
+                {
+                    session.CheckpointPassive();
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException ex)
+                {
+                    LogCheckpointFailed(ex); // the next one catches up; the log only grows meanwhile
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _checkpointer.ConfigureAwait(false);
+        _stopping.Dispose();
+        _checkpointDue.Dispose();
     }
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Checkpoint of the write-ahead log failed; the next one catches up")]
+    private partial void LogCheckpointFailed(Exception ex);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "Group commit of {Count} intakes failed; every one of them is told")]
     private partial void LogCommitFailed(int count, Exception ex);

@@ -16,6 +16,7 @@ internal sealed class RowMap<T> where T : class
     private readonly Column[] _columns;
     private readonly Func<T> _create;
     private readonly Dictionary<string, Column> _byProperty;
+    private readonly Column[] _inserted;
 
     public RowMap(IModel model)
     {
@@ -25,6 +26,7 @@ internal sealed class RowMap<T> where T : class
         var key = _columns.Where(c => c.Property.IsPrimaryKey()).ToArray();
         _key = key.Length == 1 ? key[0] : null;
         _byProperty = _columns.ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
+        _inserted = _columns.Where(c => !c.Generated).ToArray();
         _create = Expression.Lambda<Func<T>>(Expression.New(typeof(T))).Compile();
     }
 
@@ -46,7 +48,7 @@ internal sealed class RowMap<T> where T : class
     /// <summary>INSERT of every column the store does not generate; RETURNING the generated key if there is one.</summary>
     public SqliteCommand PrepareInsert(SqliteConnection connection)
     {
-        var written = _columns.Where(c => !c.Generated).ToArray();
+        var written = _inserted;
         var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO \"{Table}\" ({string.Join(", ", written.Select(c => c.Quoted))}) VALUES ({string.Join(", ", written.Select(c => c.Parameter))})"
             + (KeyGenerated ? $" RETURNING {Key.Quoted}" : "");
@@ -76,26 +78,28 @@ internal sealed class RowMap<T> where T : class
         return command;
     }
 
-    /// <summary>Binds the entity's current values to a command made by <see cref="PrepareInsert"/> or <see cref="PrepareUpdate"/>.</summary>
-    public void Bind(SqliteCommand command, T entity)
+    /// <summary>Binds the entity's current values to a command made by <see cref="PrepareInsert"/>, by position.</summary>
+    public void BindInsert(SqliteCommand command, T entity) => Bind(command, _inserted, entity);
+
+    /// <summary>Binds the entity's current values to a command made by <see cref="PrepareUpdate"/>, by position (<c>$original</c> is the caller's).</summary>
+    public void BindUpdate(SqliteCommand command, T entity) => Bind(command, _columns, entity);
+
+    private static void Bind(SqliteCommand command, Column[] columns, T entity)
     {
-        foreach (var c in _columns)
+        var parameters = command.Parameters;
+        for (var i = 0; i < columns.Length; i++)
         {
-            var index = command.Parameters.IndexOf(c.Parameter);
-            if (index >= 0)
-            {
-                command.Parameters[index].Value = c.Read(entity) ?? DBNull.Value;
-            }
+            parameters[i].Value = columns[i].Read(entity) ?? DBNull.Value;
         }
     }
 
-    /// <summary>A new entity from a row whose columns are <see cref="SelectList"/> starting at <paramref name="offset"/>.</summary>
-    public T Materialize(SqliteDataReader reader, int offset = 0)
+    /// <summary>A new entity from a row whose columns are <see cref="SelectList"/>.</summary>
+    public T Materialize(SqliteDataReader reader)
     {
         var entity = _create();
         for (var i = 0; i < _columns.Length; i++)
         {
-            _columns[i].Write(entity, reader.IsDBNull(offset + i) ? null : reader.GetValue(offset + i));
+            _columns[i].Load(entity, reader, i);
         }
         return entity;
     }
@@ -106,6 +110,7 @@ internal sealed class RowMap<T> where T : class
     {
         private readonly Func<T, object?> _get;
         private readonly Action<T, object?> _set;
+        private readonly Action<T, SqliteDataReader, int> _load;
         private readonly Func<object?, object?>? _toProvider;
         private readonly Func<object?, object?>? _fromProvider;
         private readonly Type _clrType;
@@ -132,7 +137,53 @@ internal sealed class RowMap<T> where T : class
             var access = Expression.MakeMemberAccess(entity, member);
             _get = Expression.Lambda<Func<T, object?>>(Expression.Convert(access, typeof(object)), entity).Compile();
             _set = Expression.Lambda<Action<T, object?>>(Expression.Assign(access, Expression.Convert(value, property.ClrType)), entity, value).Compile();
+            _load = CompileLoad(property, converter, entity, access);
         }
+
+        // reader.IsDBNull(i) ? default : convert(reader.GetXxx(i)), typed end to end: no boxing per column.
+        private static Action<T, SqliteDataReader, int> CompileLoad(IProperty property, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, ParameterExpression entity, MemberExpression access)
+        {
+            var reader = Expression.Parameter(typeof(SqliteDataReader), "r");
+            var ordinal = Expression.Parameter(typeof(int), "i");
+            var modelType = converter?.ModelClrType ?? Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+            var providerType = converter?.ProviderClrType ?? modelType;
+            var storeType = providerType.IsEnum ? Enum.GetUnderlyingType(providerType) : providerType;
+            var getter = storeType == typeof(long) ? nameof(SqliteDataReader.GetInt64)
+                : storeType == typeof(int) ? nameof(SqliteDataReader.GetInt32)
+                : storeType == typeof(short) ? nameof(SqliteDataReader.GetInt16)
+                : storeType == typeof(bool) ? nameof(SqliteDataReader.GetBoolean)
+                : storeType == typeof(double) ? nameof(SqliteDataReader.GetDouble)
+                : storeType == typeof(decimal) ? nameof(SqliteDataReader.GetDecimal)
+                : storeType == typeof(string) ? nameof(SqliteDataReader.GetString)
+                : null;
+            Expression read = getter is null
+                ? Expression.Call(reader, typeof(SqliteDataReader).GetMethod(nameof(SqliteDataReader.GetFieldValue))!.MakeGenericMethod(storeType), ordinal)
+                : Expression.Call(reader, typeof(SqliteDataReader).GetMethod(getter, [typeof(int)])!, ordinal);
+            if (storeType != providerType)
+            {
+                read = Expression.Convert(read, providerType);
+            }
+            if (converter is not null)
+            {
+                var fromProvider = converter.ConvertFromProviderExpression;
+                read = new ParameterReplacer(fromProvider.Parameters[0], read).Visit(fromProvider.Body);
+            }
+            if (read.Type != property.ClrType)
+            {
+                read = Expression.Convert(read, property.ClrType);
+            }
+            var isNull = Expression.Call(reader, typeof(SqliteDataReader).GetMethod(nameof(SqliteDataReader.IsDBNull), [typeof(int)])!, ordinal);
+            var value = Expression.Condition(isNull, Expression.Default(property.ClrType), read);
+            return Expression.Lambda<Action<T, SqliteDataReader, int>>(Expression.Assign(access, value), entity, reader, ordinal).Compile();
+        }
+
+        private sealed class ParameterReplacer(ParameterExpression parameter, Expression replacement) : ExpressionVisitor
+        {
+            protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? replacement : base.VisitParameter(node);
+        }
+
+        /// <summary>Sets the property from column <paramref name="ordinal"/> of the current row.</summary>
+        public void Load(T entity, SqliteDataReader reader, int ordinal) => _load(entity, reader, ordinal);
 
         public IProperty Property { get; }
         public string Quoted { get; }
