@@ -2,10 +2,10 @@
 # Overload benchmark: the server on the SQLite default with a concurrency budget, its capacity found
 # with wrk (closed loop), then open-loop load (bench/Otklik.LoadGen, 10 % P1 appeals) at 0.5×, 2×, 5×
 # and 10× that capacity. Prints goodput, P1 admission, latency of the admitted and of the shed.
-#   bench/load/overload.sh                        # LIMIT=32 DURATION=15
+#   bench/load/overload.sh                        # LIMIT=128 DURATION=15
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-LIMIT=${LIMIT:-32}
+LIMIT=${LIMIT:-128}
 DURATION=${DURATION:-15}
 ACCOUNTS=${ACCOUNTS:-20000}
 source bench/load/lib.sh

@@ -26,8 +26,8 @@ public interface IGateContextSource
 
     ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct);
 
-    /// <summary>How many other requesters sent a text with this fingerprint since then.</summary>
-    ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, CancellationToken ct);
+    /// <summary>How many other requesters sent a text with this fingerprint since then, counted up to <paramref name="atMost"/>.</summary>
+    ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct);
 
     /// <summary>The requester's open and pending tickets and those updated since then, newest first.</summary>
     ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct);
@@ -66,9 +66,9 @@ public sealed class EfGateContextSource(OtklikDbContext db) : IGateContextSource
         return (recent?.Count ?? 0, recent?.Oldest);
     }
 
-    public async ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, CancellationToken ct) =>
+    public async ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct) =>
         await db.Appeals.Where(a => a.TextFingerprint == fingerprint && a.CreatedAt >= since && a.RequesterKey != requesterKey)
-            .Select(a => a.RequesterKey).Distinct().CountAsync(ct);
+            .Select(a => a.RequesterKey).Distinct().Take(atMost).CountAsync(ct);
 
     public async ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct) =>
         await db.Tickets

@@ -73,7 +73,10 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
         var sameText = 0;
         if (text.Fingerprint != 0)
         {
-            sameText = await source.OtherRequestersWithTextAsync(unchecked((long)text.Fingerprint), now.AddMinutes(-thresholds.SpamWaveWindowMinutes), who.RequesterKey, ct);
+            // Counting stops well past the threshold: a wave of thousands costs no more than one of a
+            // few dozen, and a replay under a stricter or looser policy still sees past its threshold.
+            var atMost = Math.Max(4 * thresholds.SpamWaveRequesters, 64);
+            sameText = await source.OtherRequestersWithTextAsync(unchecked((long)text.Fingerprint), now.AddMinutes(-thresholds.SpamWaveWindowMinutes), who.RequesterKey, atMost, ct);
         }
         var tickets = await source.TicketsAsync(who.RequesterKey, now - s_ticketLookback, TicketHistory, ct);
         var bucket = await source.RateBucketAsync(who.RequesterKey, ct);

@@ -68,7 +68,7 @@ public sealed class EmbeddedIntakeStore : IDisposable
                 ["orders"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"AccountId\" = $a ORDER BY \"CreatedAt\" DESC LIMIT {{limit}}",
                 ["order"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"Number\" = $n LIMIT 1",
                 ["appeals-since"] = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s",
-                ["same-text"] = $"SELECT COUNT(DISTINCT \"RequesterKey\") FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k",
+                ["same-text"] = $"SELECT COUNT(*) FROM (SELECT DISTINCT \"RequesterKey\" FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k LIMIT {{limit}})",
                 ["tickets"] = $"SELECT {Tickets.SelectList()} FROM \"{Tickets.Table}\" WHERE \"RequesterKey\" = $k AND (\"Status\" IN ($open, $pending) OR \"UpdatedAt\" >= $s) ORDER BY \"UpdatedAt\" DESC LIMIT {{limit}}",
                 ["bucket"] = $"SELECT {Buckets.SelectList()} FROM \"{Buckets.Table}\" WHERE \"RequesterKey\" = $k LIMIT 1",
                 ["idempotency"] = $"SELECT {Appeals.SelectList()} FROM \"{Appeals.Table}\" WHERE \"ClientName\" = $c AND \"IdempotencyKey\" = $k LIMIT 1",

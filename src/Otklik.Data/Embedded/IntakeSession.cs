@@ -69,9 +69,9 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
         return new((count, count == 0 ? null : (DateTimeOffset?)createdAt.FromStore(reader.GetValue(1))));
     }
 
-    public ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, CancellationToken ct)
+    public ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct)
     {
-        var command = Command("same-text",
+        var command = Command(Limited("same-text", atMost),
             ("$f", fingerprint), ("$s", _maps.Appeals["CreatedAt"].ToStore(since)), ("$k", requesterKey));
         return new(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
