@@ -105,6 +105,19 @@ public sealed class EmbeddedIntakeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AWriterThatCannotOpenTheStore_RefusesAppealsAtOnce_InsteadOfLeavingThemWaiting()
+    {
+        _factory.Integration();
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
+        var missing = Path.Combine(_factory.DataDirectory, "no-such-directory", "otklik.db");
+        using var store = new EmbeddedIntakeStore($"Data Source={missing};Mode=ReadWrite", model);
+        await using var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance);
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "never")).WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "still-never")).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private static ValueTask<string> Insert(IntakeSession session, string key)
     {
         session.InsertAppeal(new Appeal

@@ -28,6 +28,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     private readonly SemaphoreSlim _checkpointDue = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private int _sinceCheckpoint;
+    private Exception? _failure;
 
     public IntakeCommitter(EmbeddedIntakeStore store, StoreWriteGate writeGate, ILogger<IntakeCommitter> logger)
     {
@@ -44,14 +45,32 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         var job = new Job<T>(write);
         if (!_queue.Writer.TryWrite(job))
         {
-            throw new ObjectDisposedException(nameof(IntakeCommitter));
+            return Task.FromException<T>(Volatile.Read(ref _failure) ?? new ObjectDisposedException(nameof(IntakeCommitter)));
         }
         return job.Task;
     }
 
     private async Task RunAsync()
     {
-        using var session = _store.OpenWriter();
+        IntakeSession session;
+        try
+        {
+            session = _store.OpenWriter();
+        }
+        catch (Exception ex)
+        {
+            // No writer, no intake: every appeal queued now or later is told at once, never left waiting.
+            LogWriterFailed(ex);
+            Volatile.Write(ref _failure, ex);
+            _queue.Writer.TryComplete(ex);
+            while (_queue.Reader.TryRead(out var waiting))
+            {
+                waiting.Fail(ex);
+                waiting.Complete();
+            }
+            return;
+        }
+        using var writer = session;
         var batch = new List<Job>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -68,7 +87,6 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                     _checkpointDue.Release();
                 }
                 await CommitAsync(session, batch).ConfigureAwait(false);
-
             }
             batch.Clear();
         }
@@ -115,7 +133,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     private async Task CheckpointAsync()
     {
-        using var session = _store.OpenWriter();
+        IntakeSession? session = null;
         try
         {
             while (true)
@@ -123,6 +141,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 await _checkpointDue.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 try
                 {
+                    session ??= _store.OpenWriter();
                     session.CheckpointPassive();
                 }
                 catch (Microsoft.Data.Sqlite.SqliteException ex)
@@ -133,6 +152,10 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            session?.Dispose();
         }
     }
 
@@ -145,6 +168,9 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         _stopping.Dispose();
         _checkpointDue.Dispose();
     }
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Critical, Message = "The embedded store's writer could not open the store; appeals are refused until the server restarts")]
+    private partial void LogWriterFailed(Exception ex);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Checkpoint of the write-ahead log failed; the next one catches up")]
     private partial void LogCheckpointFailed(Exception ex);
