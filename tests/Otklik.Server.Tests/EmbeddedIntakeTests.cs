@@ -42,9 +42,9 @@ public sealed class EmbeddedIntakeTests : IDisposable
         Assert.Equal(viaEf.Seq, long.Parse(body.Str("ticket.number")[2..], System.Globalization.CultureInfo.InvariantCulture));
         Assert.NotEmpty(viaEf.Messages);
 
-        using var lease = _factory.Services.GetRequiredService<EmbeddedIntakeStore>().Rent();
-        var viaSession = Assert.Single(await lease.Session.TicketsAsync("account:" + account, Api.Now.AddYears(-1), 10, CancellationToken.None));
-        var appealViaSession = lease.Session.FindAppeal(appealViaEf.ClientName, appealViaEf.IdempotencyKey)!;
+        using var session = _factory.Services.GetRequiredService<EmbeddedIntakeStore>().Open();
+        var viaSession = Assert.Single(await session.TicketsAsync("account:" + account, Api.Now.AddYears(-1), 10, CancellationToken.None));
+        var appealViaSession = session.FindAppeal(appealViaEf.ClientName, appealViaEf.IdempotencyKey)!;
         foreach (var property in db.Model.FindEntityType(typeof(Otklik.Core.Tickets.Ticket))!.GetProperties())
         {
             Assert.Equal(property.PropertyInfo?.GetValue(viaEf) ?? property.FieldInfo?.GetValue(viaEf), property.PropertyInfo?.GetValue(viaSession) ?? property.FieldInfo?.GetValue(viaSession));
@@ -112,7 +112,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         await using var scope = _factory.Services.CreateAsyncScope();
         var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
         var missing = Path.Combine(_factory.DataDirectory, "no-such-directory", "otklik.db");
-        using var store = new EmbeddedIntakeStore($"Data Source={missing};Mode=ReadWrite", model);
+        var store = new EmbeddedIntakeStore($"Data Source={missing};Mode=ReadWrite", model);
         await using var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance);
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "never")).WaitAsync(TimeSpan.FromSeconds(10)));
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "still-never")).WaitAsync(TimeSpan.FromSeconds(10)));

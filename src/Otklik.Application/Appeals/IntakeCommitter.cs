@@ -55,7 +55,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         IntakeSession session;
         try
         {
-            session = _store.OpenWriter();
+            session = _store.Open();
         }
         catch (Exception ex)
         {
@@ -141,7 +141,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 await _checkpointDue.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 try
                 {
-                    session ??= _store.OpenWriter();
+                    session ??= _store.Open();
                     session.CheckpointPassive();
                 }
                 catch (Microsoft.Data.Sqlite.SqliteException ex)

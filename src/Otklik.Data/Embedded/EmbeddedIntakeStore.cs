@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Otklik.Core.Appeals;
 using Otklik.Core.Orders;
@@ -12,13 +11,12 @@ namespace Otklik.Data.Embedded;
 /// statements (<see cref="IntakeSession"/>), mapped from the same EF Core model the migrations use.
 /// EF Core stays the store for everything else; the intake is the hot path and runs without its
 /// per-query overhead (≈ 150 µs a query on the CI machine against ≈ 10 µs prepared). The writer's
-/// session does the intake's work (see <c>IntakeCommitter</c>); pooled sessions serve other reads.
+/// session does the intake's work (see <c>IntakeCommitter</c>).
 /// </summary>
-public sealed class EmbeddedIntakeStore : IDisposable
+public sealed class EmbeddedIntakeStore
 {
     private readonly string _connectionString;
     private readonly Maps _maps;
-    private readonly ConcurrentBag<IntakeSession> _idle = [];
 
     public EmbeddedIntakeStore(string connectionString, IModel model)
     {
@@ -26,26 +24,8 @@ public sealed class EmbeddedIntakeStore : IDisposable
         _maps = new Maps(model);
     }
 
-    /// <summary>A session for reads, back to the pool when disposed.</summary>
-    public Lease Rent() => new(this, _idle.TryTake(out var session) ? session : new IntakeSession(_connectionString, _maps, writer: false));
-
-    /// <summary>A session of its own for the single writer; the caller disposes it.</summary>
-    public IntakeSession OpenWriter() => new(_connectionString, _maps, writer: true);
-
-    public void Dispose()
-    {
-        while (_idle.TryTake(out var session))
-        {
-            session.Dispose();
-        }
-    }
-
-    public readonly struct Lease(EmbeddedIntakeStore owner, IntakeSession session) : IDisposable
-    {
-        public IntakeSession Session => session;
-
-        public void Dispose() => owner._idle.Add(session);
-    }
+    /// <summary>A session of its own (the writer's, the checkpointer's); the caller disposes it.</summary>
+    public IntakeSession Open() => new(_connectionString, _maps);
 
     internal sealed class Maps
     {

@@ -8,8 +8,7 @@ namespace Otklik.Data.Embedded;
 
 /// <summary>
 /// One kept-open SQLite connection with the intake's statements prepared once: the gate's reads
-/// (<see cref="IGateContextSource"/>) and the writes of one appeal. Not thread-safe; sessions are
-/// pooled by <see cref="EmbeddedIntakeStore"/>, the writer has its own.
+/// (<see cref="IGateContextSource"/>) and the writes of one appeal. Not thread-safe: one owner each.
 /// </summary>
 public sealed class IntakeSession : IGateContextSource, IDisposable
 {
@@ -20,23 +19,20 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     private readonly Dictionary<string, string> _localSql = new(StringComparer.Ordinal);
     private SqliteTransaction? _transaction;
 
-    internal IntakeSession(string connectionString, EmbeddedIntakeStore.Maps maps, bool writer)
+    internal IntakeSession(string connectionString, EmbeddedIntakeStore.Maps maps)
     {
         _maps = maps;
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         using var pragmas = _connection.CreateCommand();
-        // A reader's cache is dropped whenever the file changed (every few milliseconds under load):
-        // kept small, dropping it is cheap. The writer's survives its own commits.
-        // The writer leaves checkpoints to CheckpointPassive on another connection (another core):
-        // copying the log back into the file in the middle of a commit stalled every intake behind it.
-        pragmas.CommandText = SqliteSettings.ConnectionPragmas + $" PRAGMA cache_size=-{(writer ? WriterCacheKib : ReaderCacheKib)};"
-            + (writer ? " PRAGMA wal_autocheckpoint=0;" : "");
+        // The writer's page cache survives its own commits: big enough for the hot index pages, no spill
+        // in the middle of a batch. Checkpoints are left to CheckpointPassive on another connection (another
+        // core): copying the log back into the file inside a commit stalled every intake behind it.
+        pragmas.CommandText = SqliteSettings.ConnectionPragmas + $" PRAGMA cache_size=-{WriterCacheKib}; PRAGMA wal_autocheckpoint=0;";
         pragmas.ExecuteNonQuery();
     }
 
     private const int WriterCacheKib = 64 * 1024;
-    private const int ReaderCacheKib = 1024;
 
     public ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
         new(One(_maps.Requesters, "requester", ("$a", accountId)));
