@@ -36,6 +36,8 @@ public sealed partial class AppealIntake(
 {
     private const int MaxAttempts = 3;
 
+    private readonly EfGateContextSource _efSource = new(db);
+
     public async Task<IntakeResult> SubmitAsync(AppealSubmission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
@@ -59,7 +61,7 @@ public sealed partial class AppealIntake(
     private async Task<IntakeResult> SubmitOnOpenConnectionAsync(AppealSubmission submission, long started, CancellationToken ct)
     {
         var policy = policies.Current;
-        var who = await Resolve(new EfGateContextSource(db), submission, ct);
+        var who = await Resolve(_efSource, submission, ct);
         submission = WithKnownRole(submission, who);
         for (var attempt = 1; ; attempt++)
         {
@@ -83,7 +85,7 @@ public sealed partial class AppealIntake(
                 {
                     return Replay(other, submission);
                 }
-                who = await Resolve(new EfGateContextSource(db), submission, ct);
+                who = await Resolve(_efSource, submission, ct);
             }
         }
     }
@@ -239,7 +241,7 @@ public sealed partial class AppealIntake(
         try
         {
             var now = time.GetUtcNow();
-            var context = await loader.LoadAsync(new EfGateContextSource(db), db, who, request, type, policy, text, now, ct);
+            var context = await loader.LoadAsync(_efSource, db, who, request, type, policy, text, now, ct);
             var result = gate.Evaluate(context);
             if (db.IsEmbedded)
             {
@@ -363,5 +365,3 @@ public sealed partial class AppealIntake(
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Intake attempt {Attempt} lost a race ({Error}); deciding again")]
     private partial void LogRetry(int attempt, string error);
 }
-
-

@@ -111,7 +111,7 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     /// <summary>Inserts a new ticket with its first events and messages; the ticket gets its number.</summary>
     public void InsertTicket(Ticket ticket)
     {
-        var seq = Execute(_maps.Tickets, "insert-ticket", static (map, c) => map.PrepareInsert(c), ticket);
+        var seq = Insert(_maps.Tickets, "insert-ticket", ticket);
         _maps.Tickets.Key.Write(ticket, seq);
         InsertChildren(ticket, 0, 0);
     }
@@ -140,7 +140,7 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     {
         if (readAt is null)
         {
-            Execute(_maps.Buckets, "insert-bucket", static (map, c) => map.PrepareInsert(c), bucket);
+            Insert(_maps.Buckets, "insert-bucket", bucket);
             return;
         }
         var command = Prepared("update-bucket", c => _maps.Buckets.PrepareUpdate(c));
@@ -158,7 +158,7 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
         Run(command);
     }
 
-    public void InsertAppeal(Appeal appeal) => Execute(_maps.Appeals, "insert-appeal", static (map, c) => map.PrepareInsert(c), appeal);
+    public void InsertAppeal(Appeal appeal) => Insert(_maps.Appeals, "insert-appeal", appeal);
 
     private void InsertChildren(Ticket ticket, int eventsFrom, int messagesFrom)
     {
@@ -167,20 +167,21 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
         {
             var e = ticket.Events[i];
             eventSeq.Write(e, ticket.Seq);
-            _maps.Events.Key.Write(e, Execute(_maps.Events, "insert-event", static (map, c) => map.PrepareInsert(c), e));
+            _maps.Events.Key.Write(e, Insert(_maps.Events, "insert-event", e));
         }
         var messageSeq = _maps.Messages["TicketSeq"];
         for (var i = messagesFrom; i < ticket.Messages.Count; i++)
         {
             var m = ticket.Messages[i];
             messageSeq.Write(m, ticket.Seq);
-            _maps.Messages.Key.Write(m, Execute(_maps.Messages, "insert-message", static (map, c) => map.PrepareInsert(c), m));
+            _maps.Messages.Key.Write(m, Insert(_maps.Messages, "insert-message", m));
         }
     }
 
-    private object? Execute<T>(RowMap<T> map, string name, Func<RowMap<T>, SqliteConnection, SqliteCommand> prepare, T entity) where T : class
+    /// <summary>Inserts the entity; the store-made key when there is one.</summary>
+    private object? Insert<T>(RowMap<T> map, string name, T entity) where T : class
     {
-        var command = Prepared(name, c => prepare(map, c));
+        var command = Prepared(name, map.PrepareInsert);
         map.BindInsert(command, entity);
         try
         {

@@ -41,7 +41,7 @@ internal sealed class RowMap<T> where T : class
     public bool KeyGenerated => _key?.Generated == true;
 
     /// <summary>All columns, in a stable order, quoted for SQL.</summary>
-    public string SelectList(string alias = "") => string.Join(", ", _columns.Select(c => alias + c.Quoted));
+    public string SelectList() => string.Join(", ", _columns.Select(c => c.Quoted));
 
     public Column this[string property] => _byProperty[property];
 
@@ -103,8 +103,6 @@ internal sealed class RowMap<T> where T : class
         }
         return entity;
     }
-
-    public int ColumnCount => _columns.Length;
 
     internal sealed class Column
     {
