@@ -85,4 +85,38 @@ public sealed class LoadSheddingTests
         Assert.Equal(0, shedding.InFlight);
         Assert.Contains(P1, seen); // the endpoint reads the whole body after the peek
     }
+
+    [Fact]
+    public async Task TheReserveIsItsOwn_ShedWritesNeverTakeIt_AndItHasALimitToo()
+    {
+        var release = new TaskCompletionSource();
+        var shedding = new LoadShedding(_ => release.Task, maxConcurrent: 2, reserved: 1, s_criticality);
+        Task[] busy = [shedding.InvokeAsync(Request("POST")), shedding.InvokeAsync(Request("POST"))];
+
+        // A flood of ordinary writes is turned away, each giving its place back before it is answered.
+        for (var i = 0; i < 50; i++)
+        {
+            var ordinary = Request("POST", body: """{"problem_type":"other"}""");
+            await shedding.InvokeAsync(ordinary);
+            Assert.Equal(503, ordinary.Response.StatusCode);
+            Assert.Equal(ordinary.Response.Body.Length, ordinary.Response.ContentLength);
+        }
+        Assert.Equal(2, shedding.InFlight);
+
+        var urgentRequest = Request("POST", body: """{"problem_type":"payment_issue"}""");
+        var urgent = shedding.InvokeAsync(urgentRequest);
+        Assert.Equal(3, shedding.InFlight);
+
+        // The reserve of one is taken: the next P1 appeal and a read are shed too.
+        var second = Request("POST", body: """{"problem_type":"payment_issue"}""");
+        await shedding.InvokeAsync(second);
+        Assert.Equal(503, second.Response.StatusCode);
+        var read = Request("GET", "/api/v1/tickets");
+        await shedding.InvokeAsync(read);
+        Assert.Equal(503, read.Response.StatusCode);
+
+        release.SetResult();
+        await Task.WhenAll([.. busy, urgent]);
+        Assert.Equal(0, shedding.InFlight);
+    }
 }

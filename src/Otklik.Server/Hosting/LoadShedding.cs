@@ -9,13 +9,15 @@ namespace Otklik.Server.Hosting;
 
 /// <summary>
 /// Capacity protection (not policy): past a number of requests in flight, new ones are answered at
-/// once with 503 and Retry-After instead of queueing until latency collapses. A reserve of the same
-/// size again is kept for what must get through: reads (agents working their queues), health probes,
+/// once with 503 and Retry-After instead of queueing until latency collapses. Above that budget a
+/// reserve is kept for what must get through: reads (agents working their queues), health probes,
 /// and appeals of priority class P1 (legal, money, safety — by problem type and demand, read from the
-/// body only when the normal budget is used up). Shedding is a counter check and a tiny problem
-/// document: far cheaper than serving.
+/// body only when the budget is used up). Everything admitted counts against one number, so the
+/// work in flight — and with it the latency of what is admitted — stays bounded; a shed request gives
+/// its place back before it is answered, so a flood being turned away never crowds out the reserve.
+/// Shedding is a counter check and a tiny problem document: far cheaper than serving.
 /// </summary>
-public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, AppealCriticality criticality)
+public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, int reserved, AppealCriticality criticality)
 {
     /// <summary>Appeal bodies larger than this are not looked into while shedding (they are not P1 by their size).</summary>
     private const int PeekLimit = 64 * 1024;
@@ -25,27 +27,44 @@ public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, Appeal
 
     private int _inFlight;
 
+    /// <summary>A reserve as large as the budget.</summary>
+    public LoadShedding(RequestDelegate next, int maxConcurrent, AppealCriticality criticality)
+        : this(next, maxConcurrent, maxConcurrent, criticality)
+    {
+    }
+
     public int InFlight => Volatile.Read(ref _inFlight);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var inFlight = Interlocked.Increment(ref _inFlight);
+        if (!Admit(maxConcurrent) && !(await ReservedAsync(context) && Admit(maxConcurrent + reserved)))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            context.Response.ContentType = "application/problem+json";
+            context.Response.ContentLength = s_body.Length;
+            await context.Response.Body.WriteAsync(s_body, context.RequestAborted);
+            return;
+        }
         try
         {
-            if (inFlight > maxConcurrent && (inFlight > maxConcurrent * 2 || !await ReservedAsync(context)))
-            {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = "1";
-                context.Response.ContentType = "application/problem+json";
-                await context.Response.Body.WriteAsync(s_body, context.RequestAborted);
-                return;
-            }
             await next(context);
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    /// <summary>Takes a place if fewer than <paramref name="limit"/> are in flight.</summary>
+    private bool Admit(int limit)
+    {
+        if (Interlocked.Increment(ref _inFlight) <= limit)
+        {
+            return true;
+        }
+        Interlocked.Decrement(ref _inFlight);
+        return false;
     }
 
     private async ValueTask<bool> ReservedAsync(HttpContext context)

@@ -179,7 +179,14 @@ public static class OtklikServerExtensions
             forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
         }
         app.UseForwardedHeaders(forwarded);
-        app.UseMiddleware<LoadShedding>(app.Configuration.GetValue("Limits:MaxConcurrentRequests", 512), AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()));
+        var maxConcurrent = app.Configuration.GetValue("Limits:MaxConcurrentRequests", 512);
+        var reserved = app.Configuration.GetValue("Limits:ReservedConcurrentRequests", maxConcurrent);
+        if (maxConcurrent < 1 || reserved < 0)
+        {
+            throw new InvalidOperationException($"Limits:MaxConcurrentRequests must be at least 1 (is {maxConcurrent}) and Limits:ReservedConcurrentRequests at least 0 (is {reserved}).");
+        }
+        app.UseMiddleware<LoadShedding>(maxConcurrent, reserved,
+            AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()));
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
