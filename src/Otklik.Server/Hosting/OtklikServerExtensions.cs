@@ -37,6 +37,12 @@ public static class OtklikServerExtensions
         services.AddOptions<RequesterFloodOptions>().BindConfiguration(RequesterFloodOptions.Section)
             .Validate(o => o.PerMinute is >= 1 and <= 100_000 && o.Burst is >= 1 and <= 100_000, "Limits:RequesterFlood:PerMinute and Burst must be 1–100000.").ValidateOnStart();
         services.ConfigureHttpJsonOptions(o => OtklikJson.Configure(o.SerializerOptions));
+        // Prometheus gets Otklik's own meters and the request-duration histogram (rate, errors and
+        // latency by route). The other per-request instruments of ASP.NET Core (routing, rate limiting,
+        // authentication, authorization, active requests) cost a labelled lookup each, ten of them a
+        // request — measured as 4 % of the CPU under an overload that sheds 15,000 requests a second.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i =>
+            i.Meter.Name == OtklikMetrics.MeterName || (i.Meter.Name == "Microsoft.AspNetCore.Hosting" && i.Name == "http.server.request.duration"));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             if (ctx.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && ctx.Exception is not null)
