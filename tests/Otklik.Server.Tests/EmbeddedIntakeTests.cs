@@ -84,6 +84,40 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task UrgentWrites_GoAheadOfTheOrdinaryOnesQueuedBeforeThem()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        var committer = _factory.Services.GetRequiredService<IntakeCommitter>();
+        var writeGate = _factory.Services.GetRequiredService<StoreWriteGate>();
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        ValueTask<string> Run(IntakeSession s, string name)
+        {
+            order.Enqueue(name);
+            return Insert(s, Api.NewId(name));
+        }
+        Task<string>[] writes;
+        using (await writeGate.EnterEmbeddedWriterAsync(CancellationToken.None))
+        {
+            writes =
+            [
+                committer.WriteAsync(s => Run(s, "ordinary-1")),
+                committer.WriteAsync(s => Run(s, "ordinary-2")),
+                committer.WriteAsync(s => Run(s, "p1"), urgent: true),
+                committer.WriteAsync(s => Run(s, "ordinary-3")),
+            ];
+        }
+        await Task.WhenAll(writes);
+        Assert.Equal(["p1", "ordinary-1", "ordinary-2", "ordinary-3"], order.ToArray());
+
+        // An urgent write on an idle desk is committed at once, too.
+        await committer.WriteAsync(s => Run(s, "p1-alone"), urgent: true).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task ABurstFromManyRequesters_IsStoredWhole_OneTicketEach()
     {
         var client = _factory.Integration();

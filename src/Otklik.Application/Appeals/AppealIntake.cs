@@ -104,7 +104,8 @@ public sealed partial class AppealIntake(
         var text = NormalizedText.From(submission.Request.Text);
         // The load level is counted here when due, so the writer finds it cached.
         await load.CurrentAsync(db, policy, ct);
-        var result = await commits.WriteAsync(session => DecideAndStoreAsync(session, submission, type, text, policy, ct));
+        var urgent = PriorityClassifier.IsP1BySubject(policy, type, submission.Request.Demand);
+        var result = await commits.WriteAsync(session => DecideAndStoreAsync(session, submission, type, text, policy, ct), urgent);
         if (result.Status == IntakeStatus.Created)
         {
             Committed(result.Decision!.Outcome);

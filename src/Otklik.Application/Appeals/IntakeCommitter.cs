@@ -10,7 +10,9 @@ namespace Otklik.Application.Appeals;
 /// commits once, then answers them all. Nobody is answered before the commit, so "stored before
 /// answered" holds; one write that fails (a lost race) is rolled back to its savepoint and told so
 /// without failing its neighbours. An idle store commits a lone write at once: batches only form
-/// under load, where they turn many small transactions into one.
+/// under load, where they turn many small transactions into one. Urgent writes (P1 appeals) go to
+/// the front: each batch takes them first, so under overload they wait for one commit, not for the
+/// queue of ordinary ones.
 /// </summary>
 public sealed partial class IntakeCommitter : IAsyncDisposable
 {
@@ -20,6 +22,9 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     private const int CheckpointEvery = 512;
 
     private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Urgent jobs wait here; a Wake marker in the channel tells the writer there is one.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Job> _urgent = new();
     private readonly EmbeddedIntakeStore _store;
     private readonly StoreWriteGate _writeGate;
     private readonly ILogger<IntakeCommitter> _logger;
@@ -40,14 +45,33 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="write"/> in the next transaction; completes once that transaction is committed.</summary>
-    public Task<T> WriteAsync<T>(Func<IntakeSession, ValueTask<T>> write)
+    public Task<T> WriteAsync<T>(Func<IntakeSession, ValueTask<T>> write, bool urgent = false)
     {
         var job = new Job<T>(write);
+        if (urgent)
+        {
+            _urgent.Enqueue(job);
+            if (!_queue.Writer.TryWrite(Wake.Instance))
+            {
+                // The writer is gone; it may or may not have seen this job. Whoever dequeues it tells it.
+                FailUrgent(Volatile.Read(ref _failure) ?? new ObjectDisposedException(nameof(IntakeCommitter)));
+            }
+            return job.Task;
+        }
         if (!_queue.Writer.TryWrite(job))
         {
             return Task.FromException<T>(Volatile.Read(ref _failure) ?? new ObjectDisposedException(nameof(IntakeCommitter)));
         }
         return job.Task;
+    }
+
+    private void FailUrgent(Exception ex)
+    {
+        while (_urgent.TryDequeue(out var job))
+        {
+            job.Fail(ex);
+            job.Complete();
+        }
     }
 
     private async Task RunAsync()
@@ -68,18 +92,32 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 waiting.Fail(ex);
                 waiting.Complete();
             }
+            FailUrgent(ex);
             return;
         }
         using var writer = session;
         var batch = new List<Job>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (!_urgent.IsEmpty || await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var job))
-            {
-                batch.Add(job);
-            }
+            // The batch is taken once the store is ours: whatever queued while we waited goes in,
+            // urgent jobs first.
             using (await _writeGate.EnterEmbeddedWriterAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                while (batch.Count < MaxBatch && _urgent.TryDequeue(out var urgent))
+                {
+                    batch.Add(urgent);
+                }
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var job))
+                {
+                    if (job is not Wake)
+                    {
+                        batch.Add(job);
+                    }
+                }
+                if (batch.Count == 0)
+                {
+                    continue; // only wake-ups for urgent jobs an earlier batch already took
+                }
                 _sinceCheckpoint += batch.Count;
                 if (_sinceCheckpoint >= CheckpointEvery && _checkpointDue.CurrentCount == 0)
                 {
@@ -177,6 +215,22 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "Group commit of {Count} intakes failed; every one of them is told")]
     private partial void LogCommitFailed(int count, Exception ex);
+
+    /// <summary>Only says "an urgent job is waiting"; never run.</summary>
+    private sealed class Wake : Job
+    {
+        public static readonly Wake Instance = new();
+
+        public override ValueTask RunAsync(IntakeSession session) => ValueTask.CompletedTask;
+
+        public override void Fail(Exception ex)
+        {
+        }
+
+        public override void Complete()
+        {
+        }
+    }
 
     private abstract class Job
     {

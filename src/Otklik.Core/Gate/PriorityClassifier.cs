@@ -8,11 +8,7 @@ public static class PriorityClassifier
     public static PriorityClass Classify(GateContext context)
     {
         var type = context.ProblemType;
-        if (type.Priority == PriorityClass.P1)
-        {
-            return PriorityClass.P1;
-        }
-        if (context.Request.Demand is { } demand && type.LegalBasis is not null && context.Policy.UrgentDemands.Contains(demand))
+        if (IsP1BySubject(context.Policy, type, context.Request.Demand))
         {
             return PriorityClass.P1;
         }
@@ -22,6 +18,14 @@ public static class PriorityClassifier
         }
         return type.Priority;
     }
+
+    /// <summary>
+    /// P1 by what the appeal is about alone — a P1 problem type, or an urgent demand under a type with a
+    /// legal basis — knowable before the requester's context is read (overload control and the order
+    /// of the store's writer use it).
+    /// </summary>
+    public static bool IsP1BySubject(Policy.GatePolicy policy, Policy.ProblemTypeDefinition type, Appeals.Demand? demand) =>
+        type.Priority == PriorityClass.P1 || (demand is { } d && type.LegalBasis is not null && policy.UrgentDemands.Contains(d));
 
     public static bool IsNewWithoutOrders(GateContext context) =>
         context.Account is { } account

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Otklik.Application.Policy;
 using Otklik.Core;
 using Otklik.Core.Appeals;
+using Otklik.Core.Gate;
 using Otklik.Core.Tickets;
 
 namespace Otklik.Server.Hosting;
@@ -111,12 +112,8 @@ public sealed class AppealCriticality(Func<string?, string?, bool> isP1)
     public static AppealCriticality FromPolicy(PolicyProvider policies) => new((type, demand) =>
     {
         var policy = policies.Current;
-        if (type is null || policy.FindProblemType(type) is not { } definition)
-        {
-            return false;
-        }
-        return definition.Priority == PriorityClass.P1
-            || (definition.LegalBasis is not null && WireName.TryParse<Demand>(demand, out var d) && policy.UrgentDemands.Contains(d));
+        return type is not null && policy.FindProblemType(type) is { } definition
+            && PriorityClassifier.IsP1BySubject(policy, definition, WireName.TryParse<Demand>(demand, out var d) ? d : null);
     });
 
     public bool IsP1(ReadOnlySpan<byte> json)
