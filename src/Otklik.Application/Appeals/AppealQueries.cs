@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Core.Appeals;
+using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
 using Otklik.Data;
 
@@ -36,7 +37,8 @@ public sealed class AppealQueries(OtklikDbContext db)
         var q = db.Appeals.AsNoTracking();
         if (filter.AccountId is { } accountId)
         {
-            q = q.Where(a => a.AccountId == accountId);
+            var key = RequesterAddress.ForAccount(accountId).Key;
+            q = q.Where(a => a.RequesterKey == key && a.AccountId == accountId);
         }
         if (filter.Outcome is { } outcome)
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
 using Otklik.Data;
 
@@ -69,7 +70,8 @@ public sealed class TicketQueries(OtklikDbContext db)
         }
         if (accountId is not null)
         {
-            q = q.Where(t => t.AccountId == accountId);
+            var key = RequesterAddress.ForAccount(accountId).Key;
+            q = q.Where(t => t.RequesterKey == key && t.AccountId == accountId);
         }
         if (before is { } b)
         {

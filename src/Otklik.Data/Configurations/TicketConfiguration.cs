@@ -24,9 +24,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.Property(t => t.Version).IsConcurrencyToken();
         b.Ignore(t => t.Number);
         b.HasIndex(t => t.TicketId).IsUnique();
+        // As for appeals, an account's tickets are found by the requester key "account:" + id.
         b.HasIndex(t => new { t.RequesterKey, t.Status });
         b.HasIndex(t => new { t.Status, t.Queue });
-        b.HasIndex(t => t.AccountId);
         b.HasMany(t => t.Messages).WithOne().HasForeignKey(m => m.TicketSeq).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(t => t.Messages).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.HasMany(t => t.Events).WithOne().HasForeignKey(e => e.TicketSeq).OnDelete(DeleteBehavior.Cascade);

@@ -166,8 +166,6 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("TicketId");
 
-                    b.HasIndex("AccountId", "CreatedAt");
-
                     b.HasIndex("ClientName", "IdempotencyKey")
                         .IsUnique();
 
@@ -482,8 +480,6 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Seq");
-
-                    b.HasIndex("AccountId");
 
                     b.HasIndex("TicketId")
                         .IsUnique();

@@ -160,8 +160,6 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("TicketId");
 
-                    b.HasIndex("AccountId", "CreatedAt");
-
                     b.HasIndex("ClientName", "IdempotencyKey")
                         .IsUnique();
 
@@ -474,8 +472,6 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Seq");
-
-                    b.HasIndex("AccountId");
 
                     b.HasIndex("TicketId")
                         .IsUnique();
