@@ -96,11 +96,6 @@ async Task ConnectionLoop()
             socket = null;
         }
         results[(int)job.N] = new Result(p1, status, (clock.ElapsedTicks - job.DueTicks) * 1000.0 / Stopwatch.Frequency);
-        if (status == 0)
-        {
-            socket?.Dispose();
-            socket = null;
-        }
     }
     socket?.Dispose();
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Core.Appeals;
-using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
 using Otklik.Data;
 
@@ -37,8 +36,7 @@ public sealed class AppealQueries(OtklikDbContext db)
         var q = db.Appeals.AsNoTracking();
         if (filter.AccountId is { } accountId)
         {
-            var key = RequesterAddress.ForAccount(accountId).Key;
-            q = q.Where(a => a.RequesterKey == key && a.AccountId == accountId);
+            q = q.OfAccount(accountId);
         }
         if (filter.Outcome is { } outcome)
         {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Core;
-using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
 using Otklik.Data;
 
@@ -29,9 +28,8 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
         }
         var identities = await db.Identities.AsNoTracking().Where(i => i.AccountId == accountId).ToListAsync(ct);
         var orders = await db.Orders.AsNoTracking().Where(o => o.AccountId == accountId).ToListAsync(ct);
-        var key = RequesterAddress.ForAccount(accountId).Key;
-        var appeals = await db.Appeals.AsNoTracking().Where(a => a.RequesterKey == key && a.AccountId == accountId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
-        var tickets = await db.Tickets.AsNoTracking().Include(t => t.Messages).Where(t => t.RequesterKey == key && t.AccountId == accountId).OrderBy(t => t.Seq).ToListAsync(ct);
+        var appeals = await db.Appeals.AsNoTracking().OfAccount(accountId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        var tickets = await db.Tickets.AsNoTracking().Include(t => t.Messages).OfAccount(accountId).OrderBy(t => t.Seq).ToListAsync(ct);
         return new JsonObject
         {
             ["exported_at"] = time.GetUtcNow(),
@@ -72,8 +70,7 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
         account.EmailVerified = false;
         account.UpdatedAt = time.GetUtcNow();
         db.Identities.RemoveRange(await db.Identities.Where(i => i.AccountId == accountId).ToListAsync(ct));
-        var key = RequesterAddress.ForAccount(accountId).Key;
-        var appeals = await db.Appeals.Where(a => a.RequesterKey == key && a.AccountId == accountId).ToListAsync(ct);
+        var appeals = await db.Appeals.OfAccount(accountId).ToListAsync(ct);
         foreach (var appeal in appeals)
         {
             db.Entry(appeal).Property(a => a.Text).CurrentValue = Redacted;
@@ -85,12 +82,13 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
             appeal.ContextJson = null;
             DeleteAttachments(appeal.IdempotencyKey);
         }
-        var messages = await db.TicketMessages.Where(m => m.Author == MessageAuthor.Customer && db.Tickets.Any(t => t.Seq == m.TicketSeq && t.RequesterKey == key && t.AccountId == accountId)).ToListAsync(ct);
+        var accountTickets = db.Tickets.OfAccount(accountId);
+        var messages = await db.TicketMessages.Where(m => m.Author == MessageAuthor.Customer && accountTickets.Any(t => t.Seq == m.TicketSeq)).ToListAsync(ct);
         foreach (var message in messages)
         {
             db.Entry(message).Property(m => m.Text).CurrentValue = Redacted;
         }
-        foreach (var ticket in await db.Tickets.Where(t => t.RequesterKey == key && t.AccountId == accountId).ToListAsync(ct))
+        foreach (var ticket in await accountTickets.ToListAsync(ct))
         {
             ticket.TextStems = "";
         }

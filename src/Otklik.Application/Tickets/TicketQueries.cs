@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
 using Otklik.Data;
 
@@ -70,8 +69,7 @@ public sealed class TicketQueries(OtklikDbContext db)
         }
         if (accountId is not null)
         {
-            var key = RequesterAddress.ForAccount(accountId).Key;
-            q = q.Where(t => t.RequesterKey == key && t.AccountId == accountId);
+            q = q.OfAccount(accountId);
         }
         if (before is { } b)
         {
