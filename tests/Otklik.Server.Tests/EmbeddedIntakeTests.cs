@@ -152,7 +152,57 @@ public sealed class EmbeddedIntakeTests : IDisposable
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "still-never")).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    private static ValueTask<string> Insert(IntakeSession session, string key)
+    [Fact]
+    public async Task UnderWritesThatNeverPause_TheWriteAheadLogStartsOver_InsteadOfGrowing()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
+        var file = Path.Combine(_factory.DataDirectory, "otklik.db");
+        var store = new EmbeddedIntakeStore($"Data Source={file}", model);
+        const int wave = 200;
+        var text = new string('ж', 1500); // about a page of its own for each appeal
+        var sizes = new List<long>();
+        var written = 0;
+        await using (var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance, checkpointEvery: 100))
+        {
+            // One wave always queued behind the one being written: the writer never idles, so the
+            // checkpointer alone never finds the log fully copied. A log that grows with every wave never
+            // started over; one that stays the same size for three waves is being rewritten in place.
+            Task previous = Task.CompletedTask;
+            for (var round = 0; round < 60 && !(sizes.Count >= 4 && sizes[^1] == sizes[^4]); round++)
+            {
+                var prefix = $"wal-{round}-";
+                var current = Task.WhenAll(Enumerable.Range(0, wave).Select(i => committer.WriteAsync(s => Decided(s, prefix + i, text))));
+                await previous;
+                sizes.Add(new FileInfo(file + "-wal").Length);
+                previous = current;
+                written += wave;
+            }
+            await previous;
+        }
+        Assert.True(sizes.Count >= 4 && sizes[^1] == sizes[^4], $"the log grew with every wave: {string.Join(", ", sizes.Select(b => b / 1024))} KiB");
+        await using var check = _factory.Services.CreateAsyncScope();
+        Assert.Equal(written, await check.ServiceProvider.GetRequiredService<OtklikDbContext>().Appeals.CountAsync(a => a.IdempotencyKey.StartsWith("wal-")));
+    }
+
+    // An intake's write with its decision's time (≈ 100 µs, inside the transaction as the real one is):
+    // written back to back, the transactions leave the checkpointer no moment with the log fully copied.
+    private static ValueTask<string> Decided(IntakeSession session, string key, string text)
+    {
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 10_000;
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+        {
+            Thread.SpinWait(20);
+        }
+        return Insert(session, key, text);
+    }
+
+    private static ValueTask<string> Insert(IntakeSession session, string key, string text = "проверка")
     {
         session.InsertAppeal(new Appeal
         {
@@ -162,7 +212,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
             RequestHash = "h",
             RequesterKey = "guest:test",
             ProblemType = "other",
-            Text = "проверка",
+            Text = text,
             PolicyVersion = "test",
             DecisionJson = "{}",
             CreatedAt = Api.Now,

@@ -27,7 +27,8 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
         using var pragmas = _connection.CreateCommand();
         // The writer's page cache survives its own commits: big enough for the hot index pages, no spill
         // in the middle of a batch. Checkpoints are left to CheckpointPassive on another connection (another
-        // core): copying the log back into the file inside a commit stalled every intake behind it.
+        // core): copying the log back into the file inside a commit stalled every intake behind it. The writer
+        // copies only the last few frames itself, between two transactions, so that the log can start over.
         pragmas.CommandText = SqliteSettings.ConnectionPragmas + $" PRAGMA cache_size=-{WriterCacheKib}; PRAGMA wal_autocheckpoint=0;";
         pragmas.ExecuteNonQuery();
     }
@@ -94,8 +95,15 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
 
     public void EndTransaction() => _transaction = null;
 
-    /// <summary>Copies what it can of the write-ahead log back into the file without waiting for anyone.</summary>
-    public void CheckpointPassive() => Command("checkpoint").ExecuteNonQuery();
+    /// <summary>
+    /// Copies what it can of the write-ahead log back into the file without waiting for anyone; says
+    /// how many frames the log holds and how many of them are now in the file.
+    /// </summary>
+    public (int LogFrames, int Checkpointed) CheckpointPassive()
+    {
+        using var reader = Command("checkpoint").ExecuteReader();
+        return reader.Read() ? (reader.GetInt32(1), reader.GetInt32(2)) : (0, 0);
+    }
 
     // Savepoints through prepared statements: SqliteTransaction.Save would parse them again for every appeal.
     public void Savepoint() => Run(Command("savepoint"));
