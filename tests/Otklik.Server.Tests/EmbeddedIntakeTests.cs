@@ -43,7 +43,9 @@ public sealed class EmbeddedIntakeTests : IDisposable
         Assert.NotEmpty(viaEf.Messages);
 
         using var session = _factory.Services.GetRequiredService<EmbeddedIntakeStore>().Open();
-        var viaSession = Assert.Single(await session.TicketsAsync("account:" + account, Api.Now.AddYears(-1), 10, CancellationToken.None));
+        var seen = Assert.Single(await session.TicketsAsync("account:" + account, Api.Now.AddYears(-1), 10, CancellationToken.None));
+        Assert.Equal(viaEf.Facts(), seen.Facts());
+        var viaSession = session.FullTicket(seen.Seq)!;
         var appealViaSession = session.FindAppeal(appealViaEf.ClientName, appealViaEf.IdempotencyKey)!;
         foreach (var property in db.Model.FindEntityType(typeof(Otklik.Core.Tickets.Ticket))!.GetProperties())
         {

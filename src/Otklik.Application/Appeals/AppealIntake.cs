@@ -128,7 +128,8 @@ public sealed partial class AppealIntake(
         var result = gate.Evaluate(context);
         var appealId = Ids.New("ap", now);
         var changes = Apply(result, context, request, policy, text, appealId, now,
-            () => context.RateUpdatedAt is { } at ? RateBucket.Restore(context.RequesterKey, context.RateTokens, at) : null);
+            () => context.RateUpdatedAt is { } at ? RateBucket.Restore(context.RequesterKey, context.RateTokens, at) : null,
+            seen => session.FullTicket(seen.Seq) ?? throw new StoreConflictException($"Ticket {seen.TicketId} is gone"));
         var ticket = changes.Ticket;
         if (changes.TicketIsNew)
         {
@@ -185,7 +186,9 @@ public sealed partial class AppealIntake(
     /// <summary>What a gate result changes, worked out in memory; each store path then saves it its own way.</summary>
     private sealed record Changes(Ticket? Ticket, bool TicketIsNew, int EventsBefore, int MessagesBefore, RateBucket? Bucket, bool BucketIsNew, string? FlagAccountId, DateTimeOffset? Eta);
 
-    private Changes Apply(GateResult result, GateContext context, AppealRequest request, GatePolicy policy, NormalizedText text, string appealId, DateTimeOffset now, Func<RateBucket?> readBucket)
+    /// <param name="readTicket">The whole ticket behind the one the gate saw (the embedded store reads only its facts for the gate).</param>
+    private Changes Apply(GateResult result, GateContext context, AppealRequest request, GatePolicy policy, NormalizedText text, string appealId, DateTimeOffset now,
+        Func<RateBucket?> readBucket, Func<Ticket, Ticket> readTicket)
     {
         var thresholds = context.Thresholds;
         switch (result.Outcome)
@@ -196,7 +199,7 @@ public sealed partial class AppealIntake(
                 return new Changes(opened, true, 0, 0, bucket, isNew, null, null);
             case Outcome.Merged:
             case Outcome.Reopened:
-                var ticket = result.Decision!.Value.Ticket!;
+                var ticket = readTicket(result.Decision!.Value.Ticket!);
                 var (events, messages) = (ticket.Events.Count, ticket.Messages.Count);
                 if (result.Outcome == Outcome.Merged)
                 {
@@ -254,7 +257,8 @@ public sealed partial class AppealIntake(
             // deliberate: if another node spent or created it since, the save fails on its concurrency
             // token or key and the intake decides again, instead of spending a token the gate never saw.
             var changes = Apply(result, context, request, policy, text, appealId, now,
-                () => db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == context.RequesterKey));
+                () => db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == context.RequesterKey),
+                seen => seen); // EF Core read the whole ticket, tracked
             if (changes.TicketIsNew)
             {
                 db.Tickets.Add(changes.Ticket!);

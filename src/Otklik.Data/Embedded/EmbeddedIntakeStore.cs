@@ -36,6 +36,7 @@ public sealed class EmbeddedIntakeStore
             Orders = new RowMap<Order>(model);
             Appeals = new RowMap<Appeal>(model);
             Tickets = new RowMap<Ticket>(model);
+            TicketFacts = Tickets.Only(s_ticketFacts);
             Events = new RowMap<TicketEvent>(model);
             Messages = new RowMap<TicketMessage>(model);
             Buckets = new RowMap<RateBucket>(model);
@@ -49,7 +50,8 @@ public sealed class EmbeddedIntakeStore
                 ["order"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"Number\" = $n LIMIT 1",
                 ["appeals-since"] = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s",
                 ["same-text"] = $"SELECT COUNT(*) FROM (SELECT DISTINCT \"RequesterKey\" FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k LIMIT {{limit}})",
-                ["tickets"] = $"SELECT {Tickets.SelectList()} FROM \"{Tickets.Table}\" WHERE \"RequesterKey\" = $k AND (\"Status\" IN ($open, $pending) OR \"UpdatedAt\" >= $s) ORDER BY \"UpdatedAt\" DESC LIMIT {{limit}}",
+                ["ticket"] = $"SELECT {Tickets.SelectList()} FROM \"{Tickets.Table}\" WHERE \"Seq\" = $s",
+                ["tickets"] = $"SELECT {TicketFacts.SelectList()} FROM \"{Tickets.Table}\" WHERE \"RequesterKey\" = $k AND (\"Status\" IN ($open, $pending) OR \"UpdatedAt\" >= $s) ORDER BY \"UpdatedAt\" DESC LIMIT {{limit}}",
                 ["bucket"] = $"SELECT {Buckets.SelectList()} FROM \"{Buckets.Table}\" WHERE \"RequesterKey\" = $k LIMIT 1",
                 ["idempotency"] = $"SELECT {Appeals.SelectList()} FROM \"{Appeals.Table}\" WHERE \"ClientName\" = $c AND \"IdempotencyKey\" = $k LIMIT 1",
                 ["checkpoint"] = "PRAGMA wal_checkpoint(PASSIVE)",
@@ -64,7 +66,19 @@ public sealed class EmbeddedIntakeStore
         public RowMap<Identity> Identities { get; }
         public RowMap<Order> Orders { get; }
         public RowMap<Appeal> Appeals { get; }
+        // What the gate matches an appeal against (Ticket.Facts): a third of a ticket's columns, and five of
+        // its seventeen timestamps, each parsed from text. The whole ticket is read only to change it.
+        private static readonly string[] s_ticketFacts =
+        [
+            nameof(Ticket.TicketId), nameof(Ticket.Seq), nameof(Ticket.Status), nameof(Ticket.Queue), nameof(Ticket.Priority),
+            nameof(Ticket.OrderNumber), nameof(Ticket.ProblemType), nameof(Ticket.TextStems), nameof(Ticket.CreatedAt),
+            nameof(Ticket.UpdatedAt), nameof(Ticket.SolvedAt), nameof(Ticket.ClosedAt), nameof(Ticket.ReopenCount),
+            nameof(Ticket.AccountId), nameof(Ticket.RequesterKey),
+        ];
+
         public RowMap<Ticket> Tickets { get; }
+
+        public RowMap<Ticket> TicketFacts { get; }
         public RowMap<TicketEvent> Events { get; }
         public RowMap<TicketMessage> Messages { get; }
         public RowMap<RateBucket> Buckets { get; }

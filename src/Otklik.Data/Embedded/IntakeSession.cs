@@ -73,13 +73,20 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
         return new(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>: the other columns keep their
+    /// defaults); <see cref="FullTicket"/> reads the whole one that an appeal is about to change.
+    /// </summary>
     public ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
     {
         var status = _maps.Tickets["Status"];
-        return new(Many(_maps.Tickets, Limited("tickets", limit),
+        return new(Many(_maps.TicketFacts, Limited("tickets", limit),
             ("$k", requesterKey), ("$open", status.ToStore(TicketStatus.Open)), ("$pending", status.ToStore(TicketStatus.Pending)),
             ("$s", _maps.Tickets["UpdatedAt"].ToStore(updatedSince))));
     }
+
+    /// <summary>The whole ticket, to change and save it.</summary>
+    public Ticket? FullTicket(long seq) => One(_maps.Tickets, "ticket", ("$s", seq));
 
     public ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
         new(One(_maps.Buckets, "bucket", ("$k", requesterKey)));

@@ -30,6 +30,19 @@ internal sealed class RowMap<T> where T : class
         _create = Expression.Lambda<Func<T>>(Expression.New(typeof(T))).Compile();
     }
 
+    // A projection: reads only the given columns into new entities (the rest keep their defaults); never writes.
+    private RowMap(RowMap<T> all, IReadOnlyList<string> properties)
+    {
+        Table = all.Table;
+        _columns = properties.Select(p => all._byProperty[p]).ToArray();
+        _byProperty = _columns.ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
+        _inserted = [];
+        _create = all._create;
+    }
+
+    /// <summary>The same table read through a few of its columns only: <see cref="Materialize"/> fills just those.</summary>
+    public RowMap<T> Only(IReadOnlyList<string> properties) => new(this, properties);
+
     public string Table { get; }
 
     private readonly Column? _key;
