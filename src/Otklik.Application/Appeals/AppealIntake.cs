@@ -321,9 +321,9 @@ public sealed partial class AppealIntake(
             Priority = decision.Priority,
             PolicyVersion = policy.Version,
             DecidedBy = decision.DecidedBy,
-            DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Options),
+            DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Stored),
             Reason = result.Decision is { Reason: { } reason } ? WireName.Of(reason) : null,
-            ContextJson = JsonSerializer.Serialize(GateSnapshot.Of(context), OtklikJson.Options),
+            ContextJson = JsonSerializer.Serialize(GateSnapshot.Of(context), OtklikJson.Stored),
             TicketId = ticket?.TicketId,
             AwaitingAdmission = decision.Outcome == Outcome.Deferred,
         };
