@@ -66,15 +66,11 @@ public sealed class EmbeddedIntakeStore
         public RowMap<Identity> Identities { get; }
         public RowMap<Order> Orders { get; }
         public RowMap<Appeal> Appeals { get; }
-        // What the gate matches an appeal against (Ticket.Facts): a third of a ticket's columns, and five of
-        // its seventeen timestamps, each parsed from text. The whole ticket is read only to change it.
+        // What the gate matches an appeal against: the ticket's properties that Ticket.Facts() copies, named as
+        // TicketFacts names them — a third of its columns, five of its seventeen timestamps (each parsed from
+        // text). The whole ticket is read only to change it.
         private static readonly string[] s_ticketFacts =
-        [
-            nameof(Ticket.TicketId), nameof(Ticket.Seq), nameof(Ticket.Status), nameof(Ticket.Queue), nameof(Ticket.Priority),
-            nameof(Ticket.OrderNumber), nameof(Ticket.ProblemType), nameof(Ticket.TextStems), nameof(Ticket.CreatedAt),
-            nameof(Ticket.UpdatedAt), nameof(Ticket.SolvedAt), nameof(Ticket.ClosedAt), nameof(Ticket.ReopenCount),
-            nameof(Ticket.AccountId), nameof(Ticket.RequesterKey),
-        ];
+            [.. typeof(Otklik.Core.Gate.TicketFacts).GetConstructors().Single().GetParameters().Select(p => p.Name!)];
 
         public RowMap<Ticket> Tickets { get; }
 
