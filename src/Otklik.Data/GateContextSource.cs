@@ -22,6 +22,12 @@ public interface IGateContextSource
     /// <summary>The account's newest orders, newest first.</summary>
     ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct);
 
+    /// <summary>
+    /// The whole order behind one from <see cref="RecentOrdersAsync"/>, which need only carry an order's
+    /// number, status and creation time (what the gate lists back to the customer).
+    /// </summary>
+    ValueTask<Order> WholeOrderAsync(Order listed, CancellationToken ct);
+
     ValueTask<Order?> OrderAsync(string number, CancellationToken ct);
 
     ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct);
@@ -53,6 +59,8 @@ public sealed class EfGateContextSource(OtklikDbContext db) : IGateContextSource
 
     public async ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct) =>
         await db.Orders.AsNoTracking().Where(o => o.AccountId == accountId).OrderByDescending(o => o.CreatedAt).Take(limit).ToListAsync(ct);
+
+    public ValueTask<Order> WholeOrderAsync(Order listed, CancellationToken ct) => new(listed); // EF Core read them whole
 
     public async ValueTask<Order?> OrderAsync(string number, CancellationToken ct) =>
         await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Number == number, ct);

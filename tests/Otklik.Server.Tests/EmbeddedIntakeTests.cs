@@ -55,6 +55,14 @@ public sealed class EmbeddedIntakeTests : IDisposable
         {
             Assert.Equal(property.PropertyInfo!.GetValue(appealViaEf), property.PropertyInfo.GetValue(appealViaSession));
         }
+        var listed = Assert.Single(await session.RecentOrdersAsync(account, 10, CancellationToken.None));
+        var orderViaSession = await session.WholeOrderAsync(listed, CancellationToken.None);
+        var orderViaEf = await db.Orders.AsNoTracking().SingleAsync(o => o.Number == listed.Number);
+        Assert.Equal((orderViaEf.Number, orderViaEf.Status, orderViaEf.CreatedAt), (listed.Number, listed.Status, listed.CreatedAt));
+        foreach (var property in db.Model.FindEntityType(typeof(Otklik.Core.Orders.Order))!.GetProperties())
+        {
+            Assert.Equal(property.PropertyInfo!.GetValue(orderViaEf), property.PropertyInfo.GetValue(orderViaSession));
+        }
     }
 
     [Fact]

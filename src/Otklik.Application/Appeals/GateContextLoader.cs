@@ -65,8 +65,9 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
         Order? order = null;
         if (orderNumber is not null)
         {
-            order = orders.FirstOrDefault(o => o.Number == orderNumber)
-                ?? await source.OrderAsync(orderNumber, ct);
+            order = orders.FirstOrDefault(o => o.Number == orderNumber) is { } listed
+                ? await source.WholeOrderAsync(listed, ct)
+                : await source.OrderAsync(orderNumber, ct);
         }
         var thresholds = policy.ThresholdsFor(request.Role);
         var recent = await source.AppealsSinceAsync(who.RequesterKey, now.AddDays(-1), ct);

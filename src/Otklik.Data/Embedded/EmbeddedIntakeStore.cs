@@ -34,6 +34,7 @@ public sealed class EmbeddedIntakeStore
             Requesters = new RowMap<Requester>(model);
             Identities = new RowMap<Identity>(model);
             Orders = new RowMap<Order>(model);
+            ListedOrders = Orders.Only([nameof(Order.Number), nameof(Order.AccountId), nameof(Order.Status), nameof(Order.CreatedAt)]);
             Appeals = new RowMap<Appeal>(model);
             Tickets = new RowMap<Ticket>(model);
             TicketFacts = Tickets.Only(s_ticketFacts);
@@ -46,7 +47,7 @@ public sealed class EmbeddedIntakeStore
                 ["identity"] = $"SELECT {Identities.SelectList()} FROM \"{Identities.Table}\" WHERE \"Kind\" = $k AND \"Value\" = $v LIMIT 1",
                 ["by-phone"] = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"Phone\" = $v ORDER BY \"PhoneVerified\" DESC LIMIT 1",
                 ["by-email"] = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"Email\" = $v ORDER BY \"EmailVerified\" DESC LIMIT 1",
-                ["orders"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"AccountId\" = $a ORDER BY \"CreatedAt\" DESC LIMIT {{limit}}",
+                ["orders"] = $"SELECT {ListedOrders.SelectList()} FROM \"{Orders.Table}\" WHERE \"AccountId\" = $a ORDER BY \"CreatedAt\" DESC LIMIT {{limit}}",
                 ["order"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"Number\" = $n LIMIT 1",
                 ["appeals-since"] = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s",
                 ["same-text"] = $"SELECT COUNT(*) FROM (SELECT DISTINCT \"RequesterKey\" FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k LIMIT {{limit}})",
@@ -65,6 +66,9 @@ public sealed class EmbeddedIntakeStore
         public RowMap<Requester> Requesters { get; }
         public RowMap<Identity> Identities { get; }
         public RowMap<Order> Orders { get; }
+
+        // An account's orders as the gate lists them; the one an appeal is about is then read whole.
+        public RowMap<Order> ListedOrders { get; }
         public RowMap<Appeal> Appeals { get; }
         // What the gate matches an appeal against: the ticket's properties that Ticket.Facts() copies, named as
         // TicketFacts names them — a third of its columns, five of its seventeen timestamps (each parsed from

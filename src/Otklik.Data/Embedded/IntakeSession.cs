@@ -49,8 +49,12 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
         _ => new((Requester?)null),
     };
 
+    /// <summary>The account's newest orders with what the gate lists of them (<see cref="WholeOrderAsync"/> reads the rest).</summary>
     public ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct) =>
-        new(Many(_maps.Orders, Limited("orders", limit), ("$a", accountId)));
+        new(Many(_maps.ListedOrders, Limited("orders", limit), ("$a", accountId)));
+
+    public ValueTask<Order> WholeOrderAsync(Order listed, CancellationToken ct) =>
+        new(One(_maps.Orders, "order", ("$n", listed.Number)) ?? throw new StoreConflictException($"Order {listed.Number} is gone"));
 
     public ValueTask<Order?> OrderAsync(string number, CancellationToken ct) =>
         new(One(_maps.Orders, "order", ("$n", number)));
