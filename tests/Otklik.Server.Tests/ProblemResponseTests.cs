@@ -77,6 +77,35 @@ public sealed class ProblemResponseTests(OtklikFactory factory) : IClassFixture<
         Assert.Equal(413, (int)problem["status"]!);
     }
 
+    [Theory]
+    [InlineData(40, HttpStatusCode.Created)]
+    [InlineData(400_000, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task PostAppeal_ChunkedBodyWithoutALength_IsReadWhole_AndHeldToTheSameLimit(int textLength, HttpStatusCode expected)
+    {
+        var account = Api.NewId("a");
+        await _integration.PutAccountAsync(account);
+        var json = $"{{\"channel\":\"app\",\"requester\":{{\"account_id\":\"{account}\"}},\"problem_type\":\"other\",\"text\":\"Вопрос про доставку {new string('а', textLength)}\"}}";
+        // A stream of unknown length: sent chunked, with no Content-Length to size the read by.
+        using var content = new UnsizedContent(System.Text.Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appeals") { Content = content };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.TransferEncodingChunked = true;
+        var response = await _integration.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    private sealed class UnsizedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     [Fact]
     public async Task PostAppeal_TextOverTheLimit_Is400()
     {

@@ -56,16 +56,37 @@ public static partial class BodyReader
         }
         try
         {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            if (request.ContentLength is { } declared)
             {
-                if (buffer.Length + read > maxBytes)
+                // The usual case: read straight into an array of the declared size (the server holds the
+                // client to it). A 16 KB chunk and a growing stream for every appeal were a fifth of all the
+                // bytes the intake allocated.
+                var raw = declared == 0 ? [] : new byte[declared];
+                var filled = 0;
+                int got;
+                while (filled < raw.Length && (got = await request.Body.ReadAsync(raw.AsMemory(filled), request.HttpContext.RequestAborted)) > 0)
                 {
-                    return ([], TooLarge(maxBytes));
+                    filled += got;
                 }
-                buffer.Write(chunk, 0, read);
+                return (filled == raw.Length ? raw : raw[..filled], null);
+            }
+            using var buffer = new MemoryStream();
+            var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+                {
+                    if (buffer.Length + read > maxBytes)
+                    {
+                        return ([], TooLarge(maxBytes));
+                    }
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
             }
             return (buffer.ToArray(), null);
         }
