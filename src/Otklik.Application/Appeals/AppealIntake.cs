@@ -105,7 +105,9 @@ public sealed partial class AppealIntake(
         // The load level is counted here when due, so the writer finds it cached.
         await load.CurrentAsync(db, policy, ct);
         var urgent = PriorityClassifier.IsP1BySubject(policy, type, submission.Request.Demand);
-        var result = await commits.WriteAsync(session => DecideAndStoreAsync(session, submission, type, text, policy, ct), urgent);
+        // What depends on the request alone is written here, in parallel, not on the store's single writer.
+        var parts = RequestParts.Of(submission.Request);
+        var result = await commits.WriteAsync(session => DecideAndStoreAsync(session, submission, type, text, parts, policy, ct), urgent);
         if (result.Status == IntakeStatus.Created)
         {
             Committed(result.Decision!.Outcome);
@@ -114,7 +116,7 @@ public sealed partial class AppealIntake(
         return result;
     }
 
-    private async ValueTask<IntakeResult> DecideAndStoreAsync(IntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, GatePolicy policy, CancellationToken ct)
+    private async ValueTask<IntakeResult> DecideAndStoreAsync(IntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct)
     {
         if (session.FindAppeal(submission.ClientName, submission.IdempotencyKey) is { } existing)
         {
@@ -148,7 +150,7 @@ public sealed partial class AppealIntake(
             session.FlagForReview(flagged);
         }
         var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
-        var appeal = NewAppeal(submission, context, who, type, text, policy, result, decision, appealId, now, ticket);
+        var appeal = NewAppeal(submission, parts, context, who, type, text, policy, result, decision, appealId, now, ticket);
         session.InsertAppeal(appeal);
         return new IntakeResult(IntakeStatus.Created, appeal, decision);
     }
@@ -275,7 +277,7 @@ public sealed partial class AppealIntake(
             await db.SaveChangesAsync(ct);
 
             var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
-            var appeal = NewAppeal(submission, context, who, type, text, policy, result, decision, appealId, now, ticket);
+            var appeal = NewAppeal(submission, RequestParts.Of(request), context, who, type, text, policy, result, decision, appealId, now, ticket);
             db.Appeals.Add(appeal);
             await db.SaveChangesAsync(ct);
             await tx!.CommitAsync(ct);
@@ -292,7 +294,14 @@ public sealed partial class AppealIntake(
         }
     }
 
-    private static Appeal NewAppeal(AppealSubmission submission, GateContext context, GateContextLoader.Resolved who, ProblemTypeDefinition type, NormalizedText text,
+    /// <summary>The parts of an appeal's row that are the request's own, as stored.</summary>
+    private readonly record struct RequestParts(string AttachmentsJson, string ClaimedJson)
+    {
+        public static RequestParts Of(AppealRequest request) =>
+            new(JsonSerializer.Serialize(request.Attachments, OtklikJson.Options), JsonSerializer.Serialize(request.Claimed, OtklikJson.Options));
+    }
+
+    private static Appeal NewAppeal(AppealSubmission submission, RequestParts parts, GateContext context, GateContextLoader.Resolved who, ProblemTypeDefinition type, NormalizedText text,
         GatePolicy policy, GateResult result, Decision decision, string appealId, DateTimeOffset now, Ticket? ticket)
     {
         var request = submission.Request;
@@ -312,8 +321,8 @@ public sealed partial class AppealIntake(
             Text = request.Text,
             TextStems = text.StemsJoined.Length > Ticket.MaxStemsLength ? text.StemsJoined[..Ticket.MaxStemsLength] : text.StemsJoined,
             TextFingerprint = unchecked((long)text.Fingerprint),
-            AttachmentsJson = JsonSerializer.Serialize(request.Attachments, OtklikJson.Options),
-            ClaimedJson = JsonSerializer.Serialize(request.Claimed, OtklikJson.Options),
+            AttachmentsJson = parts.AttachmentsJson,
+            ClaimedJson = parts.ClaimedJson,
             RequestJson = submission.RequestJson,
             ReceivedAt = request.ReceivedAt,
             CreatedAt = now,
@@ -321,9 +330,9 @@ public sealed partial class AppealIntake(
             Priority = decision.Priority,
             PolicyVersion = policy.Version,
             DecidedBy = decision.DecidedBy,
-            DecisionJson = JsonSerializer.Serialize(decision, OtklikJson.Stored),
+            DecisionJson = OtklikJson.SerializeStored(decision),
             Reason = result.Decision is { Reason: { } reason } ? WireName.Of(reason) : null,
-            ContextJson = JsonSerializer.Serialize(GateSnapshot.Of(context), OtklikJson.Stored),
+            ContextJson = OtklikJson.SerializeStored(GateSnapshot.Of(context)),
             TicketId = ticket?.TicketId,
             AwaitingAdmission = decision.Outcome == Outcome.Deferred,
         };

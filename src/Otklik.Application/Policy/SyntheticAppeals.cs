@@ -144,7 +144,7 @@ public sealed class SyntheticAppeals(OtklikDbContext db, AdmissionGate gate, Sla
             DecidedBy = result.DecidingRule,
             Reason = result.Decision?.Reason is { } reason ? WireName.Of(reason) : null,
             DecisionJson = "{}",
-            ContextJson = JsonSerializer.Serialize(snapshot, OtklikJson.Stored),
+            ContextJson = OtklikJson.SerializeStored(snapshot),
         };
     }
 }
