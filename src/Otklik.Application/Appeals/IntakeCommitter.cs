@@ -186,10 +186,6 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 job.Fail(ex);
             }
         }
-        finally
-        {
-            session.EndTransaction();
-        }
         foreach (var job in batch)
         {
             job.Complete();

@@ -7,17 +7,18 @@ using Otklik.Core.Tickets;
 namespace Otklik.Data.Embedded;
 
 /// <summary>
-/// One kept-open SQLite connection with the intake's statements prepared once: the gate's reads
-/// (<see cref="IGateContextSource"/>) and the writes of one appeal. Not thread-safe: one owner each.
+/// One kept-open SQLite connection with the intake's statements prepared once (<see cref="RawStatement"/>):
+/// the gate's reads (<see cref="IGateContextSource"/>) and the writes of one appeal. The connection and
+/// its transactions are Microsoft.Data.Sqlite's; the statements run through SQLite's own API. Not
+/// thread-safe: one owner each.
 /// </summary>
 public sealed class IntakeSession : IGateContextSource, IDisposable
 {
     private readonly EmbeddedIntakeStore.Maps _maps;
     private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> _statements = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int), string> _limited = [];
     private readonly Dictionary<string, string> _localSql = new(StringComparer.Ordinal);
-    private SqliteTransaction? _transaction;
 
     internal IntakeSession(string connectionString, EmbeddedIntakeStore.Maps maps)
     {
@@ -62,19 +63,32 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     public ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct)
     {
         var createdAt = _maps.Appeals["CreatedAt"];
-        var command = Command("appeals-since",
-            ("$k", requesterKey), ("$s", createdAt.ToStore(since)));
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        var count = reader.GetInt32(0);
-        return new((count, count == 0 ? null : (DateTimeOffset?)createdAt.FromStore(reader.GetValue(1))));
+        var statement = Command("appeals-since", ("$k", requesterKey), ("$s", createdAt.ToStore(since)));
+        try
+        {
+            statement.Step();
+            var count = statement.GetInt32(0);
+            return new((count, count == 0 ? null : (DateTimeOffset?)createdAt.FromStore(statement.GetValue(1)!)));
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     public ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct)
     {
-        var command = Command(Limited("same-text", atMost),
+        var statement = Command(Limited("same-text", atMost),
             ("$f", fingerprint), ("$s", _maps.Appeals["CreatedAt"].ToStore(since)), ("$k", requesterKey));
-        return new(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            statement.Step();
+            return new(statement.GetInt32(0));
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     /// <summary>
@@ -102,9 +116,7 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
 
     // ---- writes: only inside the writer's transaction ----
 
-    public SqliteTransaction Begin() => _transaction = _connection.BeginTransaction(deferred: false);
-
-    public void EndTransaction() => _transaction = null;
+    public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
 
     /// <summary>
     /// Copies what it can of the write-ahead log back into the file without waiting for anyone; says
@@ -112,8 +124,15 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     /// </summary>
     public (int LogFrames, int Checkpointed) CheckpointPassive()
     {
-        using var reader = Command("checkpoint").ExecuteReader();
-        return reader.Read() ? (reader.GetInt32(1), reader.GetInt32(2)) : (0, 0);
+        var statement = Command("checkpoint");
+        try
+        {
+            return statement.Step() ? (statement.GetInt32(1), statement.GetInt32(2)) : (0, 0);
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     // Savepoints through prepared statements: SqliteTransaction.Save would parse them again for every appeal.
@@ -143,10 +162,10 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     {
         var original = ticket.Version;
         ticket.Version = original + 1;
-        var command = Prepared("update-ticket", c => _maps.Tickets.PrepareUpdate(c));
-        _maps.Tickets.BindUpdate(command, ticket);
-        command.Parameters["$original"].Value = original;
-        if (Run(command) == 0)
+        var statement = Prepared("update-ticket", () => _maps.Tickets.UpdateSql);
+        _maps.Tickets.BindUpdate(statement, ticket);
+        statement.Bind("$original", original);
+        if (Run(statement) == 0)
         {
             ticket.Version = original;
             throw new StoreConflictException($"Ticket {ticket.TicketId} changed since it was read");
@@ -162,10 +181,10 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
             Insert(_maps.Buckets, "insert-bucket", bucket);
             return;
         }
-        var command = Prepared("update-bucket", c => _maps.Buckets.PrepareUpdate(c));
-        _maps.Buckets.BindUpdate(command, bucket);
-        command.Parameters["$original"].Value = _maps.Buckets["UpdatedAt"].ToStore(readAt.Value);
-        if (Run(command) == 0)
+        var statement = Prepared("update-bucket", () => _maps.Buckets.UpdateSql);
+        _maps.Buckets.BindUpdate(statement, bucket);
+        statement.Bind("$original", _maps.Buckets["UpdatedAt"].ToStore(readAt.Value));
+        if (Run(statement) == 0)
         {
             throw new StoreConflictException($"Rate bucket of {bucket.RequesterKey} changed since it was read");
         }
@@ -173,8 +192,7 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
 
     public void FlagForReview(string accountId)
     {
-        var command = Command("flag", ("$a", accountId));
-        Run(command);
+        Run(Command("flag", ("$a", accountId)));
     }
 
     public void InsertAppeal(Appeal appeal) => Insert(_maps.Appeals, "insert-appeal", appeal);
@@ -200,25 +218,33 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     /// <summary>Inserts the entity; the store-made key when there is one.</summary>
     private object? Insert<T>(RowMap<T> map, string name, T entity) where T : class
     {
-        var command = Prepared(name, map.PrepareInsert);
-        map.BindInsert(command, entity);
+        var statement = Prepared(name, () => map.InsertSql);
+        map.BindInsert(statement, entity);
         try
         {
-            command.Transaction = _transaction;
-            return map.KeyGenerated ? command.ExecuteScalar() : command.ExecuteNonQuery();
+            if (!map.KeyGenerated)
+            {
+                return statement.Execute();
+            }
+            // RETURNING: the row is inserted at the first step, which hands back its key.
+            statement.Step();
+            return statement.GetValue(0);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteSettings.ConstraintError)
         {
             throw new StoreConflictException($"{map.Table}: {ex.Message}", ex);
         }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
-    private int Run(SqliteCommand command)
+    private static int Run(RawStatement statement)
     {
-        command.Transaction = _transaction;
         try
         {
-            return command.ExecuteNonQuery();
+            return statement.Execute();
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteSettings.ConstraintError)
         {
@@ -228,19 +254,33 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
 
     private T? One<T>(RowMap<T> map, string name, params (string Name, object? Value)[] args) where T : class
     {
-        using var reader = Command(name, args).ExecuteReader();
-        return reader.Read() ? map.Materialize(reader) : null;
+        var statement = Command(name, args);
+        try
+        {
+            return statement.Step() ? map.Materialize(statement) : null;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     private List<T> Many<T>(RowMap<T> map, string name, params (string Name, object? Value)[] args) where T : class
     {
-        using var reader = Command(name, args).ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
+        var statement = Command(name, args);
+        try
         {
-            rows.Add(map.Materialize(reader));
+            var rows = new List<T>();
+            while (statement.Step())
+            {
+                rows.Add(map.Materialize(statement));
+            }
+            return rows;
         }
-        return rows;
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     // LIMIT takes a literal: with a bound LIMIT, SQLite re-plans the statement at every step (≈ 30 µs each time).
@@ -255,42 +295,32 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
         return key;
     }
 
-    private SqliteCommand Command(string name, params (string Name, object? Value)[] args)
+    private RawStatement Command(string name, params (string Name, object? Value)[] args)
     {
-        var command = Prepared(name, c =>
-        {
-            var made = c.CreateCommand();
-            made.CommandText = _localSql.TryGetValue(name, out var local) ? local : _maps.Sql[name];
-            foreach (var (n, _) in args)
-            {
-                made.Parameters.Add(new SqliteParameter { ParameterName = n });
-            }
-            return made;
-        });
+        var statement = Prepared(name, () => _localSql.TryGetValue(name, out var local) ? local : _maps.Sql[name]);
         foreach (var (n, v) in args)
         {
-            command.Parameters[n].Value = v ?? DBNull.Value;
+            statement.Bind(n, v);
         }
-        command.Transaction = _transaction;
-        return command;
+        return statement;
     }
 
-    private SqliteCommand Prepared(string name, Func<SqliteConnection, SqliteCommand> prepare)
+    private RawStatement Prepared(string name, Func<string> sql)
     {
-        if (!_commands.TryGetValue(name, out var command))
+        if (!_statements.TryGetValue(name, out var statement))
         {
-            command = prepare(_connection);
-            command.Prepare();
-            _commands[name] = command;
+            statement = new RawStatement(_connection.Handle!, sql());
+            _statements[name] = statement;
         }
-        return command;
+        return statement;
     }
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        // Finalized before the connection goes back to its pool: a statement left prepared would outlive the session.
+        foreach (var statement in _statements.Values)
         {
-            command.Dispose();
+            statement.Dispose();
         }
         _connection.Dispose();
     }

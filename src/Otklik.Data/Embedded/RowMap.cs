@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -59,55 +58,36 @@ internal sealed class RowMap<T> where T : class
     public Column this[string property] => _byProperty[property];
 
     /// <summary>INSERT of every column the store does not generate; RETURNING the generated key if there is one.</summary>
-    public SqliteCommand PrepareInsert(SqliteConnection connection)
+    /// <summary>The INSERT of one row, with <c>RETURNING</c> the store-made key when there is one.</summary>
+    public string InsertSql =>
+        $"INSERT INTO \"{Table}\" ({string.Join(", ", _inserted.Select(c => c.Quoted))}) VALUES ({string.Join(", ", _inserted.Select(c => c.Parameter))})"
+        + (KeyGenerated ? $" RETURNING {Key.Quoted}" : "");
+
+    /// <summary>The UPDATE of one row by its key, and, when the entity has a concurrency token, only if it still has <c>$original</c>.</summary>
+    public string UpdateSql
     {
-        var written = _inserted;
-        var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO \"{Table}\" ({string.Join(", ", written.Select(c => c.Quoted))}) VALUES ({string.Join(", ", written.Select(c => c.Parameter))})"
-            + (KeyGenerated ? $" RETURNING {Key.Quoted}" : "");
-        foreach (var c in written)
+        get
         {
-            command.Parameters.Add(new SqliteParameter { ParameterName = c.Parameter });
+            var set = _columns.Where(c => !c.Property.IsPrimaryKey()).ToArray();
+            var token = _columns.SingleOrDefault(c => c.Property.IsConcurrencyToken);
+            return $"UPDATE \"{Table}\" SET {string.Join(", ", set.Select(c => $"{c.Quoted} = {c.Parameter}"))} WHERE {Key.Quoted} = {Key.Parameter}"
+                + (token is null ? "" : $" AND {token.Quoted} = $original");
         }
-        return command;
     }
 
-    /// <summary>UPDATE of every column by key, guarded by the concurrency token when the entity has one (<c>$original</c>).</summary>
-    public SqliteCommand PrepareUpdate(SqliteConnection connection)
+    public void BindInsert(RawStatement statement, T entity) => Bind(statement, _inserted, entity);
+
+    public void BindUpdate(RawStatement statement, T entity) => Bind(statement, _columns, entity);
+
+    private static void Bind(RawStatement statement, Column[] columns, T entity)
     {
-        var set = _columns.Where(c => !c.Property.IsPrimaryKey()).ToArray();
-        var token = _columns.SingleOrDefault(c => c.Property.IsConcurrencyToken);
-        var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE \"{Table}\" SET {string.Join(", ", set.Select(c => $"{c.Quoted} = {c.Parameter}"))} WHERE {Key.Quoted} = {Key.Parameter}"
-            + (token is null ? "" : $" AND {token.Quoted} = $original");
-        foreach (var c in _columns)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = c.Parameter });
-        }
-        if (token is not null)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = "$original" });
-        }
-        return command;
-    }
-
-    /// <summary>Binds the entity's current values to a command made by <see cref="PrepareInsert"/>, by position.</summary>
-    public void BindInsert(SqliteCommand command, T entity) => Bind(command, _inserted, entity);
-
-    /// <summary>Binds the entity's current values to a command made by <see cref="PrepareUpdate"/>, by position (<c>$original</c> is the caller's).</summary>
-    public void BindUpdate(SqliteCommand command, T entity) => Bind(command, _columns, entity);
-
-    private static void Bind(SqliteCommand command, Column[] columns, T entity)
-    {
-        var parameters = command.Parameters;
         for (var i = 0; i < columns.Length; i++)
         {
-            parameters[i].Value = columns[i].Read(entity) ?? DBNull.Value;
+            statement.Bind(columns[i].Parameter, columns[i].Read(entity));
         }
     }
 
-    /// <summary>A new entity from a row whose columns are <see cref="SelectList"/>.</summary>
-    public T Materialize(SqliteDataReader reader)
+    public T Materialize(RawStatement reader)
     {
         var entity = _create();
         for (var i = 0; i < _columns.Length; i++)
@@ -121,7 +101,7 @@ internal sealed class RowMap<T> where T : class
     {
         private readonly Func<T, object?> _get;
         private readonly Action<T, object?> _set;
-        private readonly Action<T, SqliteDataReader, int> _load;
+        private readonly Action<T, RawStatement, int> _load;
         private readonly Func<object?, object?>? _toProvider;
         private readonly Func<object?, object?>? _fromProvider;
         private readonly Type _clrType;
@@ -152,24 +132,21 @@ internal sealed class RowMap<T> where T : class
         }
 
         // reader.IsDBNull(i) ? default : convert(reader.GetXxx(i)), typed end to end: no boxing per column.
-        private static Action<T, SqliteDataReader, int> CompileLoad(IProperty property, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, ParameterExpression entity, MemberExpression access)
+        private static Action<T, RawStatement, int> CompileLoad(IProperty property, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, ParameterExpression entity, MemberExpression access)
         {
-            var reader = Expression.Parameter(typeof(SqliteDataReader), "r");
+            var reader = Expression.Parameter(typeof(RawStatement), "r");
             var ordinal = Expression.Parameter(typeof(int), "i");
             var modelType = converter?.ModelClrType ?? Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
             var providerType = converter?.ProviderClrType ?? modelType;
             var storeType = providerType.IsEnum ? Enum.GetUnderlyingType(providerType) : providerType;
-            var getter = storeType == typeof(long) ? nameof(SqliteDataReader.GetInt64)
-                : storeType == typeof(int) ? nameof(SqliteDataReader.GetInt32)
-                : storeType == typeof(short) ? nameof(SqliteDataReader.GetInt16)
-                : storeType == typeof(bool) ? nameof(SqliteDataReader.GetBoolean)
-                : storeType == typeof(double) ? nameof(SqliteDataReader.GetDouble)
-                : storeType == typeof(decimal) ? nameof(SqliteDataReader.GetDecimal)
-                : storeType == typeof(string) ? nameof(SqliteDataReader.GetString)
-                : null;
-            Expression read = getter is null
-                ? Expression.Call(reader, typeof(SqliteDataReader).GetMethod(nameof(SqliteDataReader.GetFieldValue))!.MakeGenericMethod(storeType), ordinal)
-                : Expression.Call(reader, typeof(SqliteDataReader).GetMethod(getter, [typeof(int)])!, ordinal);
+            var getter = storeType == typeof(long) ? nameof(RawStatement.GetInt64)
+                : storeType == typeof(int) ? nameof(RawStatement.GetInt32)
+                : storeType == typeof(short) ? nameof(RawStatement.GetInt16)
+                : storeType == typeof(bool) ? nameof(RawStatement.GetBoolean)
+                : storeType == typeof(double) ? nameof(RawStatement.GetDouble)
+                : storeType == typeof(string) ? nameof(RawStatement.GetString)
+                : throw new NotSupportedException($"{typeof(T).Name}.{property.Name} is stored as {storeType.Name}; give it a converter to text, integer or real");
+            Expression read = Expression.Call(reader, typeof(RawStatement).GetMethod(getter, [typeof(int)])!, ordinal);
             if (storeType != providerType)
             {
                 read = Expression.Convert(read, providerType);
@@ -183,9 +160,9 @@ internal sealed class RowMap<T> where T : class
             {
                 read = Expression.Convert(read, property.ClrType);
             }
-            var isNull = Expression.Call(reader, typeof(SqliteDataReader).GetMethod(nameof(SqliteDataReader.IsDBNull), [typeof(int)])!, ordinal);
+            var isNull = Expression.Call(reader, typeof(RawStatement).GetMethod(nameof(RawStatement.IsDBNull), [typeof(int)])!, ordinal);
             var value = Expression.Condition(isNull, Expression.Default(property.ClrType), read);
-            return Expression.Lambda<Action<T, SqliteDataReader, int>>(Expression.Assign(access, value), entity, reader, ordinal).Compile();
+            return Expression.Lambda<Action<T, RawStatement, int>>(Expression.Assign(access, value), entity, reader, ordinal).Compile();
         }
 
         private sealed class ParameterReplacer(ParameterExpression parameter, Expression replacement) : ExpressionVisitor
@@ -194,7 +171,7 @@ internal sealed class RowMap<T> where T : class
         }
 
         /// <summary>Sets the property from column <paramref name="ordinal"/> of the current row.</summary>
-        public void Load(T entity, SqliteDataReader reader, int ordinal) => _load(entity, reader, ordinal);
+        public void Load(T entity, RawStatement reader, int ordinal) => _load(entity, reader, ordinal);
 
         public IProperty Property { get; }
         public string Quoted { get; }

@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using Otklik.Data.Embedded;
+
+namespace Otklik.Server.Tests;
+
+/// <summary>The intake's statements store and read values exactly as Microsoft.Data.Sqlite does.</summary>
+public sealed class RawStatementTests : IDisposable
+{
+    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+
+    public RawStatementTests()
+    {
+        _connection.Open();
+        using var create = _connection.CreateCommand();
+        create.CommandText = "CREATE TABLE t (k INTEGER PRIMARY KEY, s TEXT, n INTEGER, r REAL, UNIQUE (s))";
+        create.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    public static TheoryData<string> Texts => ["", "plain", "Заказ №38211574 — не пришёл", "emoji 😀 and \0 inside", new string('ж', 100_000)];
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void TextBoundByTheStatement_IsTheTextMicrosoftDataSqliteReadsBack_AndViceVersa(string text)
+    {
+        using (var insert = new RawStatement(_connection.Handle!, "INSERT INTO t (s, n, r) VALUES ($s, $n, $r)"))
+        {
+            insert.Bind("$s", text);
+            insert.Bind("$n", true);
+            insert.Bind("$r", 2.5);
+            Assert.Equal(1, insert.Execute());
+        }
+        using var read = _connection.CreateCommand();
+        read.CommandText = "SELECT s, typeof(s), n, r FROM t";
+        using (var reader = read.ExecuteReader())
+        {
+            Assert.True(reader.Read());
+            Assert.Equal(text, reader.GetString(0));
+            Assert.Equal("text", reader.GetString(1));
+            Assert.Equal(1L, reader.GetInt64(2));
+            Assert.Equal(2.5, reader.GetDouble(3));
+        }
+
+        using var select = new RawStatement(_connection.Handle!, "SELECT s, n, r, NULL FROM t WHERE s = $s");
+        select.Bind("$s", text);
+        Assert.True(select.Step());
+        Assert.Equal(text, select.GetString(0));
+        Assert.True(select.GetBoolean(1));
+        Assert.Equal(2.5, select.GetDouble(2));
+        Assert.True(select.IsDBNull(3));
+        Assert.Null(select.GetValue(3));
+        Assert.False(select.Step());
+        select.Reset();
+    }
+
+    [Fact]
+    public void AStatement_RunsAgainWithNewValues_AndNullIsNull()
+    {
+        using var insert = new RawStatement(_connection.Handle!, "INSERT INTO t (s, n) VALUES ($s, $n) RETURNING k");
+        var keys = new List<object?>();
+        foreach (var (s, n) in new (string?, object?)[] { ("a", 1L), (null, null), ("b", int.MaxValue) })
+        {
+            insert.Bind("$s", s);
+            insert.Bind("$n", n);
+            Assert.True(insert.Step());
+            keys.Add(insert.GetValue(0));
+            insert.Reset();
+        }
+        Assert.Equal([1L, 2L, 3L], keys);
+        using var count = new RawStatement(_connection.Handle!, "SELECT count(*), count(s), sum(n) FROM t");
+        Assert.True(count.Step());
+        Assert.Equal((3, 2, 1L + int.MaxValue), (count.GetInt32(0), count.GetInt32(1), count.GetInt64(2)));
+        count.Reset();
+    }
+
+    [Fact]
+    public void AUniqueKeySayingNo_IsASqliteConstraintError_AndTheStatementRunsAgainAfterIt()
+    {
+        using var insert = new RawStatement(_connection.Handle!, "INSERT INTO t (s) VALUES ($s)");
+        insert.Bind("$s", "same");
+        insert.Execute();
+
+        var error = Assert.Throws<SqliteException>(() => insert.Execute());
+
+        Assert.Equal(19, error.SqliteErrorCode); // SQLITE_CONSTRAINT, as the intake tells a lost race
+        Assert.Contains("UNIQUE", error.Message, StringComparison.Ordinal);
+        insert.Bind("$s", "other");
+        Assert.Equal(1, insert.Execute());
+    }
+
+    [Fact]
+    public void AValueTheStoreHasNoFormFor_IsRefused_NotStoredAsSomethingElse()
+    {
+        using var insert = new RawStatement(_connection.Handle!, "INSERT INTO t (s) VALUES ($s)");
+        Assert.Throws<NotSupportedException>(() => insert.Bind("$s", DateTimeOffset.UnixEpoch));
+        Assert.Throws<InvalidOperationException>(() => insert.Bind("$s", double.NaN));
+        Assert.Throws<InvalidOperationException>(() => insert.Bind("$nope", 1));
+    }
+}
