@@ -20,13 +20,15 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     /// <summary>
     /// Appeals committed between two checkpoints of the write-ahead log (≈ 5 pages an appeal: a log of
-    /// ~200 MB at most, rewritten in place). A checkpoint copies each page once however often it changed
+    /// ~350 MB at most, rewritten in place). A checkpoint copies each page once however often it changed
     /// since the last one, so a longer interval copies fewer: from 512 to 2048 the store's writes fell
     /// from 20.0 to 18.1 `pwrite` calls an appeal (perf stat under bench/load/run.sh's load). Each round
-    /// ends with the writer's own catch-up (<see cref="CatchUp"/>), 5–10 ms of intake standing still:
-    /// every 8,192 appeals that is under 1 % of the time at 4,500 appeals/s, below the p99.
+    /// ends with the writer's own catch-up (<see cref="CatchUp"/>), whose two fsyncs stand intake still
+    /// for 8–46 ms on the benchmark VM (stopwatch around it, temporary). At 6,000 appeals/s a round every
+    /// 8,192 appeals came every 1.4 s (≈ 2 % of the time, every connection's request delayed each time);
+    /// every 16,384 it is half as often, for a log twice as long.
     /// </summary>
-    private const int DefaultCheckpointEvery = 8192;
+    private const int DefaultCheckpointEvery = 16384;
 
     /// <summary>When the frames a checkpoint pass finds new are this few, the writer copies the rest.</summary>
     private const int CatchUpFrames = 128;
