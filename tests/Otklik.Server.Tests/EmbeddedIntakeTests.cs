@@ -152,11 +152,10 @@ public sealed class EmbeddedIntakeTests : IDisposable
     [Fact]
     public async Task AWriterThatCannotOpenTheStore_RefusesAppealsAtOnce_InsteadOfLeavingThemWaiting()
     {
-        _factory.Integration();
-        await using var scope = _factory.Services.CreateAsyncScope();
-        var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
+        // The SQLite model whatever store this run's server has: the embedded intake is SQLite's alone.
+        await using var sqlite = new SqliteOtklikDbContext(new DbContextOptionsBuilder<SqliteOtklikDbContext>().UseSqlite("Data Source=:memory:").Options);
         var missing = Path.Combine(_factory.DataDirectory, "no-such-directory", "otklik.db");
-        var store = new EmbeddedIntakeStore($"Data Source={missing};Mode=ReadWrite", model);
+        var store = new EmbeddedIntakeStore($"Data Source={missing};Mode=ReadWrite", sqlite.Model);
         await using var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance);
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "never")).WaitAsync(TimeSpan.FromSeconds(10)));
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "still-never")).WaitAsync(TimeSpan.FromSeconds(10)));
