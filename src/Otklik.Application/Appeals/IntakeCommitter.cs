@@ -49,7 +49,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     // Committed batches whose callers are yet to be told, and the thread of its own that tells them.
     private readonly System.Collections.Concurrent.BlockingCollection<Job[]> _committed = [];
-    private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _answerer;
     private readonly SemaphoreSlim _checkpointDue = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private int _sinceCheckpoint;
@@ -71,7 +71,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         _logger = logger;
         _writer = Task.Run(RunAsync);
         _checkpointer = Task.Run(CheckpointAsync);
-        new Thread(Answer) { IsBackground = true, Name = "Otklik intake answers" }.Start();
+        _answerer = Task.Factory.StartNew(Answer, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Runs <paramref name="write"/> in the next transaction; completes once that transaction is committed.</summary>
@@ -275,7 +275,6 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 job.Complete();
             }
         }
-        _allAnswered.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()
@@ -285,7 +284,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         _committed.CompleteAdding(); // the writer is done: what it committed is answered, then the thread ends
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _checkpointer.ConfigureAwait(false);
-        await _allAnswered.Task.ConfigureAwait(false);
+        await _answerer.ConfigureAwait(false);
         _committed.Dispose();
         _stopping.Dispose();
         _checkpointDue.Dispose();
