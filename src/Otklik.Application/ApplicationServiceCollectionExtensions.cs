@@ -28,6 +28,12 @@ public static class ApplicationServiceCollectionExtensions
         {
             services.AddDbContextPool<PostgresOtklikDbContext>(o => o.UseNpgsql(postgresConnectionString));
             services.AddScoped<OtklikDbContext>(sp => sp.GetRequiredService<PostgresOtklikDbContext>());
+            // The intake's hot path: plain prepared statements on the same database and model.
+            services.AddSingleton(sp =>
+            {
+                using var scope = sp.CreateScope();
+                return new Data.Postgres.PostgresIntakeStore(postgresConnectionString, scope.ServiceProvider.GetRequiredService<PostgresOtklikDbContext>().Model);
+            });
         }
         else
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Otklik.Core.Appeals;
 using Otklik.Core.Orders;
 using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
@@ -39,6 +40,67 @@ public interface IGateContextSource
     ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct);
 
     ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct);
+
+    /// <summary>
+    /// Everything the gate reads about a requester once they are known. A store that pays per round
+    /// trip answers it in one; the others ask the questions above in turn.
+    /// </summary>
+    async ValueTask<RequesterHistory> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    {
+        var orders = query.AccountId is { } account ? await RecentOrdersAsync(account, query.OrderLimit, ct) : [];
+        var (count, oldest) = await AppealsSinceAsync(query.RequesterKey, query.AppealsSince, ct);
+        var sameText = query.Fingerprint is { } fingerprint
+            ? await OtherRequestersWithTextAsync(fingerprint, query.TextSince, query.RequesterKey, query.TextAtMost, ct)
+            : 0;
+        var tickets = await TicketsAsync(query.RequesterKey, query.TicketsSince, query.TicketLimit, ct);
+        var bucket = await RateBucketAsync(query.RequesterKey, ct);
+        return new RequesterHistory(orders, count, oldest, sameText, tickets, bucket);
+    }
+}
+
+/// <summary>What <see cref="IGateContextSource.HistoryAsync"/> reads: each part as the single questions take it.</summary>
+public sealed record HistoryQuery(
+    string? AccountId, int OrderLimit, string RequesterKey, DateTimeOffset AppealsSince,
+    long? Fingerprint, DateTimeOffset TextSince, int TextAtMost, DateTimeOffset TicketsSince, int TicketLimit);
+
+/// <summary>A requester's orders (none without an account), appeals of the last day, others' same text, tickets and rate bucket.</summary>
+public sealed record RequesterHistory(
+    List<Order> Orders, int AppealsLastDay, DateTimeOffset? OldestAppealLastDay, int SameTextRequesters, List<Ticket> Tickets, RateBucket? Bucket);
+
+/// <summary>
+/// One appeal's way through a store: the gate's reads, then its writes, all inside one transaction
+/// that the store's own code begins and commits (the embedded store's group commit; one PostgreSQL
+/// transaction an appeal). A write that lost a race throws <see cref="StoreConflictException"/>.
+/// </summary>
+public interface IIntakeSession : IGateContextSource
+{
+    /// <summary>
+    /// Holds the requester until the transaction ends, so that two appeals of one person, on any node,
+    /// see each other (one ticket, not two). <paramref name="key"/> is the requester's stable hash.
+    /// </summary>
+    ValueTask LockRequesterAsync(long key, CancellationToken ct);
+
+    /// <summary>The appeal a client already sent under this idempotency key, if any.</summary>
+    ValueTask<Appeal?> FindAppealAsync(string clientName, string idempotencyKey, CancellationToken ct);
+
+    /// <summary>The whole ticket (without its events and messages), to change and save it.</summary>
+    ValueTask<Ticket?> FullTicketAsync(long seq, CancellationToken ct);
+
+    /// <summary>Inserts a new ticket with its first events and messages; the ticket gets its number.</summary>
+    ValueTask InsertTicketAsync(Ticket ticket, CancellationToken ct);
+
+    /// <summary>
+    /// Saves a ticket read by this intake and changed by it, if nobody changed it since (its version),
+    /// with the events and messages it gained after the given counts.
+    /// </summary>
+    ValueTask UpdateTicketAsync(Ticket ticket, int eventsBefore, int messagesBefore, CancellationToken ct);
+
+    /// <summary>Saves the requester's bucket: a new one, or the one read at <paramref name="readAt"/> if it still is.</summary>
+    ValueTask SaveBucketAsync(RateBucket bucket, DateTimeOffset? readAt, CancellationToken ct);
+
+    ValueTask FlagForReviewAsync(string accountId, CancellationToken ct);
+
+    ValueTask InsertAppealAsync(Appeal appeal, CancellationToken ct);
 }
 
 /// <summary>The gate's reads through EF Core. Tickets and the rate bucket come back tracked, so the intake can change and save them.</summary>

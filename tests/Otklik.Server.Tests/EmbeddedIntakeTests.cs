@@ -26,7 +26,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         var client = _factory.Integration();
         if (!Embedded)
         {
-            return; // PostgreSQL run: the intake goes through EF Core only
+            return; // PostgreSQL run: PostgresIntakeTests covers its own path
         }
         var account = Api.NewId("a");
         await client.PutAccountAsync(account);

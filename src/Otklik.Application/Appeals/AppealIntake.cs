@@ -32,7 +32,8 @@ public sealed partial class AppealIntake(
     TimeProvider time,
     OtklikMetrics metrics,
     ILogger<AppealIntake> logger,
-    IntakeCommitter? committer = null)
+    IntakeCommitter? committer = null,
+    Otklik.Data.Postgres.PostgresIntakeStore? postgres = null)
 {
     private const int MaxAttempts = 3;
 
@@ -44,6 +45,10 @@ public sealed partial class AppealIntake(
         if (committer is not null)
         {
             return await SubmitEmbeddedAsync(committer, submission, started, ct);
+        }
+        if (postgres is not null)
+        {
+            return await SubmitPostgresAsync(postgres, submission, started, ct);
         }
         // One connection for the whole intake: EF would otherwise open and close one per query, and
         // every SQLite open registers EF's SQL functions again (reflection and garbage on the hot path).
@@ -116,42 +121,93 @@ public sealed partial class AppealIntake(
         return result;
     }
 
-    private async ValueTask<IntakeResult> DecideAndStoreAsync(IntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct)
+    /// <summary>
+    /// PostgreSQL's intake: one transaction an appeal on a connection of its own, through plain
+    /// prepared statements (<see cref="Otklik.Data.Postgres.PostgresIntakeStore"/>) rather than EF Core.
+    /// The requester's advisory lock, taken before anything is read, orders one person's appeals
+    /// across nodes; a lost race (an idempotency key or a ticket another node got to first) is decided
+    /// again from the start, or replayed.
+    /// </summary>
+    private async Task<IntakeResult> SubmitPostgresAsync(Otklik.Data.Postgres.PostgresIntakeStore store, AppealSubmission submission, long started, CancellationToken ct)
     {
-        if (session.FindAppeal(submission.ClientName, submission.IdempotencyKey) is { } existing)
+        var policy = policies.Current;
+        var type = policy.FindProblemType(submission.Request.ProblemType) ?? policy.FindProblemType("other")!;
+        var text = NormalizedText.From(submission.Request.Text);
+        await load.CurrentAsync(db, policy, ct);
+        var parts = RequestParts.Of(submission.Request);
+        for (var attempt = 1; ; attempt++)
+        {
+            var session = await store.OpenAsync(ct);
+            await using (session)
+            {
+                try
+                {
+                    var who = await Resolve(session, submission, ct);
+                    // In process first: appeals of one requester queue here, not on pooled connections inside PostgreSQL.
+                    using var entered = await writeGate.EnterRequesterAsync(who.RequesterKey, ct);
+                    var result = await DecideAndStoreAsync(session, submission, who, type, text, parts, policy, ct);
+                    await session.CommitAsync(ct);
+                    if (result.Status == IntakeStatus.Created)
+                    {
+                        Committed(result.Decision!.Outcome);
+                        return Created(submission, result.Appeal!, result.Decision, started);
+                    }
+                    return result;
+                }
+                catch (StoreConflictException ex) when (attempt < MaxAttempts)
+                {
+                    LogRetry(attempt, ex.Message);
+                }
+            }
+        }
+    }
+
+    private async ValueTask<IntakeResult> DecideAndStoreAsync(IntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct) =>
+        await DecideAndStoreAsync(session, submission, await Resolve(session, submission, ct), type, text, parts, policy, ct);
+
+    /// <summary>The intake inside a store's transaction, the same on both stores: lock, replay or decide, write.</summary>
+    private async ValueTask<IntakeResult> DecideAndStoreAsync(IIntakeSession session, AppealSubmission submission, GateContextLoader.Resolved who, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct)
+    {
+        await session.LockRequesterAsync(RequesterLocks.StableHash(who.RequesterKey), ct);
+        if (await session.FindAppealAsync(submission.ClientName, submission.IdempotencyKey, ct) is { } existing)
         {
             return Replay(existing, submission);
         }
-        var who = await Resolve(session, submission, ct);
         submission = WithKnownRole(submission, who);
         var request = submission.Request;
         var now = time.GetUtcNow();
         var context = await loader.LoadAsync(session, db, who, request, type, policy, text, now, ct);
         var result = gate.Evaluate(context);
         var appealId = Ids.New("ap", now);
+        Ticket? full = null;
+        if (result.Outcome is Outcome.Merged or Outcome.Reopened)
+        {
+            var seen = result.Decision!.Value.Ticket!;
+            full = await session.FullTicketAsync(seen.Seq, ct) ?? throw new StoreConflictException($"Ticket {seen.TicketId} is gone");
+        }
         var changes = Apply(result, context, request, policy, text, appealId, now,
             () => context.RateUpdatedAt is { } at ? RateBucket.Restore(context.RequesterKey, context.RateTokens, at) : null,
-            seen => session.FullTicket(seen.Seq) ?? throw new StoreConflictException($"Ticket {seen.TicketId} is gone"));
+            _ => full!);
         var ticket = changes.Ticket;
         if (changes.TicketIsNew)
         {
-            session.InsertTicket(ticket!);
+            await session.InsertTicketAsync(ticket!, ct);
         }
         else if (ticket is not null)
         {
-            session.UpdateTicket(ticket, changes.EventsBefore, changes.MessagesBefore);
+            await session.UpdateTicketAsync(ticket, changes.EventsBefore, changes.MessagesBefore, ct);
         }
         if (changes.Bucket is { } bucket)
         {
-            session.SaveBucket(bucket, context.RateUpdatedAt);
+            await session.SaveBucketAsync(bucket, context.RateUpdatedAt, ct);
         }
         if (changes.FlagAccountId is { } flagged)
         {
-            session.FlagForReview(flagged);
+            await session.FlagForReviewAsync(flagged, ct);
         }
         var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
         var appeal = NewAppeal(submission, parts, context, who, type, text, policy, result, decision, appealId, now, ticket);
-        session.InsertAppeal(appeal);
+        await session.InsertAppealAsync(appeal, ct);
         return new IntakeResult(IntakeStatus.Created, appeal, decision);
     }
 

@@ -58,9 +58,14 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
     /// <summary>Everything the gate reads, from <paramref name="source"/>; <paramref name="db"/> only for the load level when it is due a recount.</summary>
     public async Task<GateContext> LoadAsync(IGateContextSource source, OtklikDbContext db, Resolved who, AppealRequest request, ProblemTypeDefinition type, GatePolicy policy, NormalizedText text, DateTimeOffset now, CancellationToken ct)
     {
-        var orders = who.Account is { } account
-            ? await source.RecentOrdersAsync(account.AccountId, OrderHistory, ct)
-            : [];
+        var thresholds = policy.ThresholdsFor(request.Role);
+        // Counting same texts stops well past the threshold: a wave of thousands costs no more than one
+        // of a few dozen, and a replay under a stricter or looser policy still sees past its threshold.
+        var history = await source.HistoryAsync(new HistoryQuery(
+            who.Account?.AccountId, OrderHistory, who.RequesterKey, now.AddDays(-1),
+            text.Fingerprint != 0 ? unchecked((long)text.Fingerprint) : null, now.AddMinutes(-thresholds.SpamWaveWindowMinutes), Math.Max(4 * thresholds.SpamWaveRequesters, 64),
+            now - s_ticketLookback, TicketHistory), ct);
+        var orders = history.Orders;
         var orderNumber = request.OrderNumber ?? FindOrderInText(request, orders);
         Order? order = null;
         if (orderNumber is not null)
@@ -69,18 +74,6 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
                 ? await source.WholeOrderAsync(listed, ct)
                 : await source.OrderAsync(orderNumber, ct);
         }
-        var thresholds = policy.ThresholdsFor(request.Role);
-        var recent = await source.AppealsSinceAsync(who.RequesterKey, now.AddDays(-1), ct);
-        var sameText = 0;
-        if (text.Fingerprint != 0)
-        {
-            // Counting stops well past the threshold: a wave of thousands costs no more than one of a
-            // few dozen, and a replay under a stricter or looser policy still sees past its threshold.
-            var atMost = Math.Max(4 * thresholds.SpamWaveRequesters, 64);
-            sameText = await source.OtherRequestersWithTextAsync(unchecked((long)text.Fingerprint), now.AddMinutes(-thresholds.SpamWaveWindowMinutes), who.RequesterKey, atMost, ct);
-        }
-        var tickets = await source.TicketsAsync(who.RequesterKey, now - s_ticketLookback, TicketHistory, ct);
-        var bucket = await source.RateBucketAsync(who.RequesterKey, ct);
         var loadSnapshot = await load.CurrentAsync(db, policy, ct);
         return new GateContext
         {
@@ -98,12 +91,12 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
             Orders = orders,
             OrderNumber = orderNumber,
             Order = order,
-            AppealsLastDay = recent.Count,
-            OldestAppealLastDay = recent.Oldest,
-            SameTextRequesters = sameText,
-            Tickets = tickets,
-            RateTokens = bucket?.Tokens ?? double.NaN,
-            RateUpdatedAt = bucket?.UpdatedAt,
+            AppealsLastDay = history.AppealsLastDay,
+            OldestAppealLastDay = history.OldestAppealLastDay,
+            SameTextRequesters = history.SameTextRequesters,
+            Tickets = history.Tickets,
+            RateTokens = history.Bucket?.Tokens ?? double.NaN,
+            RateUpdatedAt = history.Bucket?.UpdatedAt,
             Load = loadSnapshot,
         };
     }

@@ -12,7 +12,7 @@ namespace Otklik.Data.Embedded;
 /// its transactions are Microsoft.Data.Sqlite's; the statements run through SQLite's own API. Not
 /// thread-safe: one owner each.
 /// </summary>
-public sealed class IntakeSession : IGateContextSource, IDisposable
+public sealed class IntakeSession : IIntakeSession, IDisposable
 {
     private readonly EmbeddedIntakeStore.Maps _maps;
     private readonly SqliteConnection _connection;
@@ -113,6 +113,43 @@ public sealed class IntakeSession : IGateContextSource, IDisposable
     public Appeal? FindAppeal(string clientName, string idempotencyKey) =>
         One(_maps.Appeals, "idempotency",
             ("$c", clientName), ("$k", idempotencyKey));
+
+    // One writer: nobody else can change what this transaction read, so nothing to lock.
+    ValueTask IIntakeSession.LockRequesterAsync(long key, CancellationToken ct) => default;
+
+    ValueTask<Appeal?> IIntakeSession.FindAppealAsync(string clientName, string idempotencyKey, CancellationToken ct) => new(FindAppeal(clientName, idempotencyKey));
+
+    ValueTask<Ticket?> IIntakeSession.FullTicketAsync(long seq, CancellationToken ct) => new(FullTicket(seq));
+
+    ValueTask IIntakeSession.InsertTicketAsync(Ticket ticket, CancellationToken ct)
+    {
+        InsertTicket(ticket);
+        return default;
+    }
+
+    ValueTask IIntakeSession.UpdateTicketAsync(Ticket ticket, int eventsBefore, int messagesBefore, CancellationToken ct)
+    {
+        UpdateTicket(ticket, eventsBefore, messagesBefore);
+        return default;
+    }
+
+    ValueTask IIntakeSession.SaveBucketAsync(RateBucket bucket, DateTimeOffset? readAt, CancellationToken ct)
+    {
+        SaveBucket(bucket, readAt);
+        return default;
+    }
+
+    ValueTask IIntakeSession.FlagForReviewAsync(string accountId, CancellationToken ct)
+    {
+        FlagForReview(accountId);
+        return default;
+    }
+
+    ValueTask IIntakeSession.InsertAppealAsync(Appeal appeal, CancellationToken ct)
+    {
+        InsertAppeal(appeal);
+        return default;
+    }
 
     // ---- writes: only inside the writer's transaction ----
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +8,9 @@ namespace Otklik.Data.Embedded;
 
 /// <summary>
 /// One entity's table as EF Core maps it (table, columns, value converters), turned once at start-up
-/// into compiled getters and setters, so the embedded intake can read and write rows with prepared
-/// statements and no per-row reflection — and cannot drift from the model the migrations come from.
+/// into compiled getters and setters, so the intake can read and write rows with prepared statements
+/// and no per-row reflection — and cannot drift from the model the migrations come from. Rows are read
+/// from SQLite's own API (the embedded store) or from an ADO.NET reader (PostgreSQL), as built.
 /// </summary>
 internal sealed class RowMap<T> where T : class
 {
@@ -17,11 +19,11 @@ internal sealed class RowMap<T> where T : class
     private readonly Dictionary<string, Column> _byProperty;
     private readonly Column[] _inserted;
 
-    public RowMap(IModel model)
+    public RowMap(IModel model, RowSource source = RowSource.Sqlite)
     {
         var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model");
         Table = entity.GetTableName()!;
-        _columns = entity.GetProperties().Select(p => new Column(p)).ToArray();
+        _columns = entity.GetProperties().Select(p => new Column(p, source)).ToArray();
         var key = _columns.Where(c => c.Property.IsPrimaryKey()).ToArray();
         _key = key.Length == 1 ? key[0] : null;
         _byProperty = _columns.ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
@@ -57,7 +59,12 @@ internal sealed class RowMap<T> where T : class
 
     public Column this[string property] => _byProperty[property];
 
-    /// <summary>INSERT of every column the store does not generate; RETURNING the generated key if there is one.</summary>
+    /// <summary>Every column, in the order <see cref="SelectList"/> names them.</summary>
+    public IReadOnlyList<Column> Columns => _columns;
+
+    /// <summary>The columns an insert writes (all but a store-made key), in a stable order.</summary>
+    public IReadOnlyList<Column> InsertedColumns => _inserted;
+
     /// <summary>The INSERT of one row, with <c>RETURNING</c> the store-made key when there is one.</summary>
     public string InsertSql =>
         $"INSERT INTO \"{Table}\" ({string.Join(", ", _inserted.Select(c => c.Quoted))}) VALUES ({string.Join(", ", _inserted.Select(c => c.Parameter))})"
@@ -97,17 +104,28 @@ internal sealed class RowMap<T> where T : class
         return entity;
     }
 
+    public T Materialize(DbDataReader reader)
+    {
+        var entity = _create();
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            _columns[i].Load(entity, reader, i);
+        }
+        return entity;
+    }
+
     internal sealed class Column
     {
         private readonly Func<T, object?> _get;
         private readonly Action<T, object?> _set;
-        private readonly Action<T, RawStatement, int> _load;
+        private readonly Action<T, RawStatement, int>? _load;
+        private readonly Action<T, DbDataReader, int>? _loadDb;
         private readonly Func<object?, object?>? _toProvider;
         private readonly Func<object?, object?>? _fromProvider;
         private readonly Type _clrType;
         private readonly Type? _providerType;
 
-        public Column(IProperty property)
+        public Column(IProperty property, RowSource source)
         {
             Property = property;
             var name = property.GetColumnName();
@@ -128,7 +146,51 @@ internal sealed class RowMap<T> where T : class
             var access = Expression.MakeMemberAccess(entity, member);
             _get = Expression.Lambda<Func<T, object?>>(Expression.Convert(access, typeof(object)), entity).Compile();
             _set = Expression.Lambda<Action<T, object?>>(Expression.Assign(access, Expression.Convert(value, property.ClrType)), entity, value).Compile();
-            _load = CompileLoad(property, converter, entity, access);
+            var storeType = property.GetRelationalTypeMapping().StoreType;
+            StoreType = storeType.IndexOf('(', StringComparison.Ordinal) is var facets and > 0 ? storeType[..facets] : storeType;
+            if (source == RowSource.Sqlite)
+            {
+                _load = CompileLoad(property, converter, entity, access);
+            }
+            else
+            {
+                _loadDb = CompileDbLoad(property, converter, entity, access);
+            }
+        }
+
+        /// <summary>The column's type in the store without its facets (<c>character varying</c> for <c>character varying(32)</c>).</summary>
+        public string StoreType { get; }
+
+        // The same as CompileLoad for an ADO.NET reader: reader.GetFieldValue<TProvider>(i), typed, converted.
+        private static Action<T, DbDataReader, int> CompileDbLoad(IProperty property, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, ParameterExpression entity, MemberExpression access)
+        {
+            var reader = Expression.Parameter(typeof(DbDataReader), "r");
+            var ordinal = Expression.Parameter(typeof(int), "i");
+            var providerType = converter?.ProviderClrType ?? Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+            var storeType = providerType.IsEnum ? Enum.GetUnderlyingType(providerType) : providerType;
+            Expression read = Expression.Call(reader, typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetFieldValue))!.MakeGenericMethod(storeType), ordinal);
+            return Expression.Lambda<Action<T, DbDataReader, int>>(Assign(property, converter, access, read, storeType, providerType,
+                Expression.Call(reader, typeof(DbDataReader).GetMethod(nameof(DbDataReader.IsDBNull), [typeof(int)])!, ordinal)), entity, reader, ordinal).Compile();
+        }
+
+        // entity.Property = isNull ? default : convert(read)
+        private static BinaryExpression Assign(IProperty property, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, MemberExpression access,
+            Expression read, Type storeType, Type providerType, Expression isNull)
+        {
+            if (storeType != providerType)
+            {
+                read = Expression.Convert(read, providerType);
+            }
+            if (converter is not null)
+            {
+                var fromProvider = converter.ConvertFromProviderExpression;
+                read = new ParameterReplacer(fromProvider.Parameters[0], read).Visit(fromProvider.Body);
+            }
+            if (read.Type != property.ClrType)
+            {
+                read = Expression.Convert(read, property.ClrType);
+            }
+            return Expression.Assign(access, Expression.Condition(isNull, Expression.Default(property.ClrType), read));
         }
 
         // reader.IsDBNull(i) ? default : convert(reader.GetXxx(i)), typed end to end: no boxing per column.
@@ -147,22 +209,8 @@ internal sealed class RowMap<T> where T : class
                 : storeType == typeof(string) ? nameof(RawStatement.GetString)
                 : throw new NotSupportedException($"{typeof(T).Name}.{property.Name} is stored as {storeType.Name}; give it a converter to text, integer or real");
             Expression read = Expression.Call(reader, typeof(RawStatement).GetMethod(getter, [typeof(int)])!, ordinal);
-            if (storeType != providerType)
-            {
-                read = Expression.Convert(read, providerType);
-            }
-            if (converter is not null)
-            {
-                var fromProvider = converter.ConvertFromProviderExpression;
-                read = new ParameterReplacer(fromProvider.Parameters[0], read).Visit(fromProvider.Body);
-            }
-            if (read.Type != property.ClrType)
-            {
-                read = Expression.Convert(read, property.ClrType);
-            }
             var isNull = Expression.Call(reader, typeof(RawStatement).GetMethod(nameof(RawStatement.IsDBNull), [typeof(int)])!, ordinal);
-            var value = Expression.Condition(isNull, Expression.Default(property.ClrType), read);
-            return Expression.Lambda<Action<T, RawStatement, int>>(Expression.Assign(access, value), entity, reader, ordinal).Compile();
+            return Expression.Lambda<Action<T, RawStatement, int>>(Assign(property, converter, access, read, storeType, providerType, isNull), entity, reader, ordinal).Compile();
         }
 
         private sealed class ParameterReplacer(ParameterExpression parameter, Expression replacement) : ExpressionVisitor
@@ -171,7 +219,10 @@ internal sealed class RowMap<T> where T : class
         }
 
         /// <summary>Sets the property from column <paramref name="ordinal"/> of the current row.</summary>
-        public void Load(T entity, RawStatement reader, int ordinal) => _load(entity, reader, ordinal);
+        public void Load(T entity, RawStatement reader, int ordinal) => _load!(entity, reader, ordinal);
+
+        /// <summary>Sets the property from column <paramref name="ordinal"/> of the reader's current row.</summary>
+        public void Load(T entity, DbDataReader reader, int ordinal) => _loadDb!(entity, reader, ordinal);
 
         public IProperty Property { get; }
         public string Quoted { get; }
@@ -208,4 +259,14 @@ internal sealed class RowMap<T> where T : class
             return Convert.ChangeType(stored, target, System.Globalization.CultureInfo.InvariantCulture);
         }
     }
+}
+
+/// <summary>Where a <see cref="RowMap{T}"/> reads rows from.</summary>
+internal enum RowSource
+{
+    /// <summary>SQLite's own API (<see cref="RawStatement"/>): the model must store text, integers or reals.</summary>
+    Sqlite,
+
+    /// <summary>An ADO.NET reader (PostgreSQL): any type its provider reads.</summary>
+    Database,
 }

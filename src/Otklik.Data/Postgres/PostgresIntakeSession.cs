@@ -1,0 +1,366 @@
+using Npgsql;
+using Otklik.Core.Appeals;
+using Otklik.Core.Orders;
+using Otklik.Core.Requesters;
+using Otklik.Core.Tickets;
+using Otklik.Data.Embedded;
+
+namespace Otklik.Data.Postgres;
+
+/// <summary>
+/// One appeal's transaction on PostgreSQL: the gate's reads and the appeal's writes as plain
+/// statements on one connection, committed by <see cref="CommitAsync"/> or rolled back on disposal.
+/// Round trips are what an appeal costs here (each one a send, a wake-up and a receive on both
+/// sides), so statements travel together: the requester's lock with the idempotency check, the
+/// gate's five questions about the requester in one batch, and every write whose result nobody
+/// waits for with the commit. Not thread-safe: one intake each.
+/// </summary>
+public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly PostgresIntakeStore.Maps _maps;
+    private readonly List<Deferred> _deferred = [];
+    private long? _lock;
+
+    internal PostgresIntakeSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresIntakeStore.Maps maps)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _maps = maps;
+    }
+
+    /// <summary>Taken in the same round trip as the next statement, which runs after it holds.</summary>
+    public ValueTask LockRequesterAsync(long key, CancellationToken ct)
+    {
+        _lock = key;
+        return default;
+    }
+
+    public ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
+        OneAsync(_maps.Requesters, _maps.RequesterById, ct, accountId);
+
+    public ValueTask<Identity?> IdentityAsync(IdentityKind kind, string value, CancellationToken ct) =>
+        OneAsync(_maps.Identities, _maps.IdentityByValue, ct, _maps.Identities["Kind"].ToStore(kind), value);
+
+    public ValueTask<Requester?> RequesterByContactAsync(IdentityKind kind, string value, CancellationToken ct) => kind switch
+    {
+        IdentityKind.Phone => OneAsync(_maps.Requesters, _maps.ByPhone, ct, value),
+        IdentityKind.Email => OneAsync(_maps.Requesters, _maps.ByEmail, ct, value),
+        _ => new((Requester?)null),
+    };
+
+    public ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct) =>
+        ManyAsync(_maps.ListedOrders, _maps.RecentOrders, ct, accountId, limit);
+
+    public async ValueTask<Order> WholeOrderAsync(Order listed, CancellationToken ct) =>
+        await OneAsync(_maps.Orders, _maps.OrderByNumber, ct, listed.Number).ConfigureAwait(false)
+            ?? throw new StoreConflictException($"Order {listed.Number} is gone");
+
+    public ValueTask<Order?> OrderAsync(string number, CancellationToken ct) =>
+        OneAsync(_maps.Orders, _maps.OrderByNumber, ct, number);
+
+    public async ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var command = Command(_maps.AppealsSince, requesterKey, _maps.Appeals["CreatedAt"].ToStore(since));
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        var count = (int)reader.GetInt64(0);
+        return (count, count == 0 ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    public async ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct)
+    {
+        await using var command = Command(_maps.SameText, fingerprint, _maps.Appeals["CreatedAt"].ToStore(since), requesterKey, atMost);
+        return (int)(long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>; the other columns keep their defaults).</summary>
+    public ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
+    {
+        var status = _maps.Tickets["Status"];
+        return ManyAsync(_maps.TicketFacts, _maps.RequesterTickets, ct,
+            requesterKey, status.ToStore(TicketStatus.Open), status.ToStore(TicketStatus.Pending), _maps.Tickets["UpdatedAt"].ToStore(updatedSince), limit);
+    }
+
+    public ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
+        OneAsync(_maps.Buckets, _maps.BucketOf, ct, requesterKey);
+
+    public async ValueTask<Appeal?> FindAppealAsync(string clientName, string idempotencyKey, CancellationToken ct)
+    {
+        await using var batch = Batch();
+        batch.BatchCommands.Add(Statement(_maps.Idempotency, clientName, idempotencyKey));
+        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Appeals.Materialize(reader) : null;
+    }
+
+    public async ValueTask<RequesterHistory> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    {
+        var status = _maps.Tickets["Status"];
+        var createdAt = _maps.Appeals["CreatedAt"];
+        await using var batch = Batch();
+        if (query.AccountId is { } account)
+        {
+            batch.BatchCommands.Add(Statement(_maps.RecentOrders, account, query.OrderLimit));
+        }
+        batch.BatchCommands.Add(Statement(_maps.AppealsSince, query.RequesterKey, createdAt.ToStore(query.AppealsSince)));
+        if (query.Fingerprint is { } fingerprint)
+        {
+            batch.BatchCommands.Add(Statement(_maps.SameText, fingerprint, createdAt.ToStore(query.TextSince), query.RequesterKey, query.TextAtMost));
+        }
+        batch.BatchCommands.Add(Statement(_maps.RequesterTickets, query.RequesterKey, status.ToStore(TicketStatus.Open), status.ToStore(TicketStatus.Pending),
+            _maps.Tickets["UpdatedAt"].ToStore(query.TicketsSince), query.TicketLimit));
+        batch.BatchCommands.Add(Statement(_maps.BucketOf, query.RequesterKey));
+        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+        var orders = query.AccountId is null ? [] : await RowsAsync(_maps.ListedOrders, reader, ct).ConfigureAwait(false);
+        await NextAsync(reader, query.AccountId is not null, ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        var count = (int)reader.GetInt64(0);
+        DateTimeOffset? oldest = count == 0 ? null : reader.GetFieldValue<DateTimeOffset>(1);
+        var sameText = 0;
+        if (query.Fingerprint is not null)
+        {
+            await NextAsync(reader, true, ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            sameText = (int)reader.GetInt64(0);
+        }
+        await NextAsync(reader, true, ct).ConfigureAwait(false);
+        var tickets = await RowsAsync(_maps.TicketFacts, reader, ct).ConfigureAwait(false);
+        await NextAsync(reader, true, ct).ConfigureAwait(false);
+        var bucket = await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Buckets.Materialize(reader) : null;
+        return new RequesterHistory(orders, count, oldest, sameText, tickets, bucket);
+    }
+
+    public ValueTask<Ticket?> FullTicketAsync(long seq, CancellationToken ct) =>
+        OneAsync(_maps.Tickets, _maps.TicketBySeq, ct, seq);
+
+    public async ValueTask InsertTicketAsync(Ticket ticket, CancellationToken ct)
+    {
+        var seq = await InsertAsync(_maps.Tickets, _maps.InsertTicket, ticket, ct).ConfigureAwait(false);
+        _maps.Tickets.Key.Write(ticket, seq);
+        DeferChildren(ticket, 0, 0);
+    }
+
+    public ValueTask UpdateTicketAsync(Ticket ticket, int eventsBefore, int messagesBefore, CancellationToken ct)
+    {
+        var original = ticket.Version;
+        ticket.Version = original + 1;
+        var update = Row(_maps.UpdateTicket, _maps.Tickets.Columns, ticket);
+        update.Parameters.Add(new NpgsqlParameter { Value = original });
+        _deferred.Add(new Deferred(update, $"Ticket {ticket.TicketId} changed since it was read"));
+        DeferChildren(ticket, eventsBefore, messagesBefore);
+        return default;
+    }
+
+    public ValueTask SaveBucketAsync(RateBucket bucket, DateTimeOffset? readAt, CancellationToken ct)
+    {
+        if (readAt is null)
+        {
+            _deferred.Add(new Deferred(Row(_maps.InsertBucket, _maps.Buckets.InsertedColumns, bucket), null));
+            return default;
+        }
+        var update = Row(_maps.UpdateBucket, _maps.Buckets.Columns, bucket);
+        update.Parameters.Add(new NpgsqlParameter { Value = _maps.Buckets["UpdatedAt"].ToStore(readAt.Value) });
+        _deferred.Add(new Deferred(update, $"Rate bucket of {bucket.RequesterKey} changed since it was read"));
+        return default;
+    }
+
+    public ValueTask FlagForReviewAsync(string accountId, CancellationToken ct)
+    {
+        _deferred.Add(new Deferred(Statement(_maps.Flag, accountId), null));
+        return default;
+    }
+
+    public ValueTask InsertAppealAsync(Appeal appeal, CancellationToken ct)
+    {
+        _deferred.Add(new Deferred(Row(_maps.InsertAppeal, _maps.Appeals.InsertedColumns, appeal), null));
+        return default;
+    }
+
+    /// <summary>Sends the writes nobody waited for, in one round trip, then commits.</summary>
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await FlushAsync(ct).ConfigureAwait(false);
+        await _transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync().ConfigureAwait(false); // rolls back unless committed
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // A ticket's new events and messages: nothing reads their numbers during the intake.
+    private void DeferChildren(Ticket ticket, int eventsFrom, int messagesFrom)
+    {
+        var eventSeq = _maps.Events["TicketSeq"];
+        for (var i = eventsFrom; i < ticket.Events.Count; i++)
+        {
+            var e = ticket.Events[i];
+            eventSeq.Write(e, ticket.Seq);
+            _deferred.Add(new Deferred(Row(_maps.InsertEvent, _maps.Events.InsertedColumns, e), null));
+        }
+        var messageSeq = _maps.Messages["TicketSeq"];
+        for (var i = messagesFrom; i < ticket.Messages.Count; i++)
+        {
+            var m = ticket.Messages[i];
+            messageSeq.Write(m, ticket.Seq);
+            _deferred.Add(new Deferred(Row(_maps.InsertMessage, _maps.Messages.InsertedColumns, m), null));
+        }
+    }
+
+    private async ValueTask FlushAsync(CancellationToken ct)
+    {
+        if (_deferred.Count == 0)
+        {
+            return;
+        }
+        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        foreach (var deferred in _deferred)
+        {
+            batch.BatchCommands.Add(deferred.Command);
+        }
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (IsLostRace(ex))
+        {
+            throw new StoreConflictException(ex.MessageText, ex);
+        }
+        foreach (var deferred in _deferred)
+        {
+            if (deferred.Conflict is { } conflict && deferred.Command.RecordsAffected == 0)
+            {
+                throw new StoreConflictException(conflict);
+            }
+        }
+        _deferred.Clear();
+    }
+
+    // A batch that starts with the requester's lock when one is due: the statements after it run holding it.
+    private NpgsqlBatch Batch()
+    {
+        var batch = new NpgsqlBatch(_connection, _transaction);
+        if (_lock is { } key)
+        {
+            batch.BatchCommands.Add(Statement("SELECT pg_advisory_xact_lock($1)", key));
+        }
+        return batch;
+    }
+
+    private async ValueTask<NpgsqlDataReader> ExecuteAsync(NpgsqlBatch batch, CancellationToken ct)
+    {
+        await FlushAsync(ct).ConfigureAwait(false);
+        var locked = _lock is not null;
+        _lock = null;
+        var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (locked)
+        {
+            await reader.NextResultAsync(ct).ConfigureAwait(false); // past the lock's empty row
+        }
+        return reader;
+    }
+
+    private static async ValueTask NextAsync(NpgsqlDataReader reader, bool advance, CancellationToken ct)
+    {
+        if (advance && !await reader.NextResultAsync(ct).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("The batch returned fewer results than it has statements");
+        }
+    }
+
+    private static async ValueTask<List<T>> RowsAsync<T>(RowMap<T> map, NpgsqlDataReader reader, CancellationToken ct) where T : class
+    {
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            rows.Add(map.Materialize(reader));
+        }
+        return rows;
+    }
+
+    /// <summary>Inserts the entity now (after the deferred writes), for the key the store makes.</summary>
+    private async ValueTask<object?> InsertAsync<T>(RowMap<T> map, string sql, T entity, CancellationToken ct) where T : class
+    {
+        await FlushAsync(ct).ConfigureAwait(false);
+        await using var command = Command(sql);
+        foreach (var column in map.InsertedColumns)
+        {
+            command.Parameters.Add(Parameter(column, entity));
+        }
+        if (_lock is { } key)
+        {
+            // Not expected (the intake reads before it writes), but the lock must not be lost.
+            await using var locking = Command("SELECT pg_advisory_xact_lock($1)", key);
+            _lock = null;
+            await locking.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        try
+        {
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (IsLostRace(ex))
+        {
+            throw new StoreConflictException($"{map.Table}: {ex.MessageText}", ex);
+        }
+    }
+
+    // A unique key taken meanwhile by another node, a deadlock or a serialization failure: decide again.
+    private static bool IsLostRace(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
+    private async ValueTask<T?> OneAsync<T>(RowMap<T> map, string sql, CancellationToken ct, params object?[] args) where T : class
+    {
+        await using var batch = Batch();
+        batch.BatchCommands.Add(Statement(sql, args));
+        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? map.Materialize(reader) : null;
+    }
+
+    private async ValueTask<List<T>> ManyAsync<T>(RowMap<T> map, string sql, CancellationToken ct, params object?[] args) where T : class
+    {
+        await using var batch = Batch();
+        batch.BatchCommands.Add(Statement(sql, args));
+        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+        return await RowsAsync(map, reader, ct).ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand Statement(string sql, params object?[] args)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var arg in args)
+        {
+            statement.Parameters.Add(new NpgsqlParameter { Value = arg });
+        }
+        return statement;
+    }
+
+    private NpgsqlCommand Command(string sql, params object?[] args)
+    {
+        var command = new NpgsqlCommand(sql, _connection, _transaction);
+        foreach (var arg in args)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        }
+        return command;
+    }
+
+    // A row's columns as $1…$n, typed as the migrations declare them: a null then binds as the same type
+    // as a value would, so the statement prepared on the connection is reused, not prepared again.
+    private static NpgsqlBatchCommand Row<T>(string sql, IReadOnlyList<RowMap<T>.Column> columns, T entity) where T : class
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var column in columns)
+        {
+            statement.Parameters.Add(Parameter(column, entity));
+        }
+        return statement;
+    }
+
+    private static NpgsqlParameter Parameter<T>(RowMap<T>.Column column, T entity) where T : class =>
+        new() { Value = column.Read(entity) ?? DBNull.Value, DataTypeName = column.StoreType };
+
+    /// <summary>A write sent with the next round trip; <see cref="Conflict"/> says what it means when it changed no row.</summary>
+    private sealed record Deferred(NpgsqlBatchCommand Command, string? Conflict);
+}

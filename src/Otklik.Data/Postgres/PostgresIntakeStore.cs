@@ -1,0 +1,143 @@
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using Otklik.Core.Appeals;
+using Otklik.Core.Orders;
+using Otklik.Core.Requesters;
+using Otklik.Core.Tickets;
+using Otklik.Data.Embedded;
+
+namespace Otklik.Data.Postgres;
+
+/// <summary>
+/// The intake's own way into PostgreSQL: one transaction an appeal on a pooled connection, the same
+/// dozen statements every time, prepared on each connection by Npgsql, mapped from the same EF Core
+/// model the migrations use. EF Core stays the store for everything else; through it an appeal cost
+/// ≈ 4 ms of the node's processor (change tracking, command building, ten round trips' worth of
+/// LINQ), which made two cores take ≈ 250 appeals/s.
+/// </summary>
+public sealed class PostgresIntakeStore : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _source;
+    private readonly Maps _maps;
+
+    public PostgresIntakeStore(string connectionString, IModel model)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // Prepared once per physical connection, then only bound and executed: PostgreSQL neither parses
+        // nor plans the intake's statements again. An operator's own setting wins.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        _source = NpgsqlDataSource.Create(builder);
+        _maps = new Maps(model);
+    }
+
+    /// <summary>A session on a connection of its own with its transaction begun; the caller commits and disposes it.</summary>
+    public async ValueTask<PostgresIntakeSession> OpenAsync(CancellationToken ct)
+    {
+        var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            return new PostgresIntakeSession(connection, transaction, _maps);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    internal sealed class Maps
+    {
+        public Maps(IModel model)
+        {
+            Requesters = new RowMap<Requester>(model, RowSource.Database);
+            Identities = new RowMap<Identity>(model, RowSource.Database);
+            Orders = new RowMap<Order>(model, RowSource.Database);
+            ListedOrders = Orders.Only([nameof(Order.Number), nameof(Order.AccountId), nameof(Order.Status), nameof(Order.CreatedAt)]);
+            Appeals = new RowMap<Appeal>(model, RowSource.Database);
+            Tickets = new RowMap<Ticket>(model, RowSource.Database);
+            TicketFacts = Tickets.Only(s_ticketFacts);
+            Events = new RowMap<TicketEvent>(model, RowSource.Database);
+            Messages = new RowMap<TicketMessage>(model, RowSource.Database);
+            Buckets = new RowMap<RateBucket>(model, RowSource.Database);
+            InsertTicket = InsertSql(Tickets, returning: true);
+            InsertEvent = InsertSql(Events);
+            InsertMessage = InsertSql(Messages);
+            InsertBucket = InsertSql(Buckets);
+            InsertAppeal = InsertSql(Appeals);
+            UpdateTicket = UpdateSql(Tickets);
+            UpdateBucket = UpdateSql(Buckets);
+            // Positional parameters ($1, $2): Npgsql sends the text as it is, without rewriting named ones.
+            RequesterById = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"AccountId\" = $1 LIMIT 1";
+            IdentityByValue = $"SELECT {Identities.SelectList()} FROM \"{Identities.Table}\" WHERE \"Kind\" = $1 AND \"Value\" = $2 LIMIT 1";
+            ByPhone = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"Phone\" = $1 ORDER BY \"PhoneVerified\" DESC LIMIT 1";
+            ByEmail = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"Email\" = $1 ORDER BY \"EmailVerified\" DESC LIMIT 1";
+            RecentOrders = $"SELECT {ListedOrders.SelectList()} FROM \"{Orders.Table}\" WHERE \"AccountId\" = $1 ORDER BY \"CreatedAt\" DESC LIMIT $2";
+            OrderByNumber = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"Number\" = $1 LIMIT 1";
+            AppealsSince = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $1 AND \"CreatedAt\" >= $2";
+            SameText = $"SELECT COUNT(*) FROM (SELECT DISTINCT \"RequesterKey\" FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $1 AND \"CreatedAt\" >= $2 AND \"RequesterKey\" <> $3 LIMIT $4) AS others";
+            TicketBySeq = $"SELECT {Tickets.SelectList()} FROM \"{Tickets.Table}\" WHERE \"Seq\" = $1";
+            RequesterTickets = $"SELECT {TicketFacts.SelectList()} FROM \"{Tickets.Table}\" WHERE \"RequesterKey\" = $1 AND (\"Status\" IN ($2, $3) OR \"UpdatedAt\" >= $4) ORDER BY \"UpdatedAt\" DESC LIMIT $5";
+            BucketOf = $"SELECT {Buckets.SelectList()} FROM \"{Buckets.Table}\" WHERE \"RequesterKey\" = $1 LIMIT 1";
+            Idempotency = $"SELECT {Appeals.SelectList()} FROM \"{Appeals.Table}\" WHERE \"ClientName\" = $1 AND \"IdempotencyKey\" = $2 LIMIT 1";
+            Flag = $"UPDATE \"{Requesters.Table}\" SET \"FlaggedForReview\" = TRUE WHERE \"AccountId\" = $1";
+        }
+
+        public RowMap<Requester> Requesters { get; }
+        public RowMap<Identity> Identities { get; }
+        public RowMap<Order> Orders { get; }
+        public RowMap<Order> ListedOrders { get; }
+        public RowMap<Appeal> Appeals { get; }
+        public RowMap<Ticket> Tickets { get; }
+        public RowMap<Ticket> TicketFacts { get; }
+        public RowMap<TicketEvent> Events { get; }
+        public RowMap<TicketMessage> Messages { get; }
+        public RowMap<RateBucket> Buckets { get; }
+
+        public string InsertTicket { get; }
+        public string InsertEvent { get; }
+        public string InsertMessage { get; }
+        public string InsertBucket { get; }
+        public string InsertAppeal { get; }
+        public string UpdateTicket { get; }
+        public string UpdateBucket { get; }
+        public string RequesterById { get; }
+        public string IdentityByValue { get; }
+        public string ByPhone { get; }
+        public string ByEmail { get; }
+        public string RecentOrders { get; }
+        public string OrderByNumber { get; }
+        public string AppealsSince { get; }
+        public string SameText { get; }
+        public string TicketBySeq { get; }
+        public string RequesterTickets { get; }
+        public string BucketOf { get; }
+        public string Idempotency { get; }
+        public string Flag { get; }
+
+        private static readonly string[] s_ticketFacts =
+            [.. typeof(Otklik.Core.Gate.TicketFacts).GetConstructors().Single().GetParameters().Select(p => p.Name!)];
+
+        // INSERT of InsertedColumns as $1…$n, RETURNING the store-made key if asked.
+        private static string InsertSql<T>(RowMap<T> map, bool returning = false) where T : class =>
+            $"INSERT INTO \"{map.Table}\" ({string.Join(", ", map.InsertedColumns.Select(c => c.Quoted))}) VALUES ({string.Join(", ", map.InsertedColumns.Select((_, i) => $"${i + 1}"))})"
+            + (returning ? $" RETURNING {map.Key.Quoted}" : "");
+
+        // UPDATE of every column but the key, bound as Columns in order ($1…$n, the key among them),
+        // where the row still has the concurrency token it was read with ($n+1).
+        private static string UpdateSql<T>(RowMap<T> map) where T : class
+        {
+            var columns = map.Columns;
+            var token = columns.Single(c => c.Property.IsConcurrencyToken);
+            var set = columns.Select((c, i) => (c, i)).Where(x => !x.c.Property.IsPrimaryKey()).Select(x => $"{x.c.Quoted} = ${x.i + 1}");
+            var key = columns.Select((c, i) => (c, i)).Single(x => x.c.Property.IsPrimaryKey());
+            return $"UPDATE \"{map.Table}\" SET {string.Join(", ", set)} WHERE {key.c.Quoted} = ${key.i + 1} AND {token.Quoted} = ${columns.Count + 1}";
+        }
+    }
+}
