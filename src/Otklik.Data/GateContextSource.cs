@@ -54,18 +54,26 @@ public interface IGateContextSource
             : 0;
         var tickets = await TicketsAsync(query.RequesterKey, query.TicketsSince, query.TicketLimit, ct);
         var bucket = await RateBucketAsync(query.RequesterKey, ct);
-        return new RequesterHistory(orders, count, oldest, sameText, tickets, bucket);
+        var named = query.OrderNumber is { } number ? await OrderAsync(number, ct) : null;
+        return new RequesterHistory(orders, count, oldest, sameText, tickets, bucket, named);
     }
 }
 
-/// <summary>What <see cref="IGateContextSource.HistoryAsync"/> reads: each part as the single questions take it.</summary>
+/// <summary>
+/// What <see cref="IGateContextSource.HistoryAsync"/> reads: each part as the single questions take it,
+/// and the order the appeal names (read whole, whoever's it is), if it names one.
+/// </summary>
 public sealed record HistoryQuery(
     string? AccountId, int OrderLimit, string RequesterKey, DateTimeOffset AppealsSince,
-    long? Fingerprint, DateTimeOffset TextSince, int TextAtMost, DateTimeOffset TicketsSince, int TicketLimit);
+    long? Fingerprint, DateTimeOffset TextSince, int TextAtMost, DateTimeOffset TicketsSince, int TicketLimit, string? OrderNumber = null);
 
-/// <summary>A requester's orders (none without an account), appeals of the last day, others' same text, tickets and rate bucket.</summary>
+/// <summary>
+/// A requester's orders (none without an account), appeals of the last day, others' same text, tickets
+/// and rate bucket, and the order the query named (null when it named none or there is no such order).
+/// </summary>
 public sealed record RequesterHistory(
-    List<Order> Orders, int AppealsLastDay, DateTimeOffset? OldestAppealLastDay, int SameTextRequesters, List<Ticket> Tickets, RateBucket? Bucket);
+    List<Order> Orders, int AppealsLastDay, DateTimeOffset? OldestAppealLastDay, int SameTextRequesters, List<Ticket> Tickets, RateBucket? Bucket,
+    Order? NamedOrder = null);
 
 /// <summary>
 /// One appeal's way through a store: the gate's reads, then its writes, all inside one transaction

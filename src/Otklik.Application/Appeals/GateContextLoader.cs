@@ -64,11 +64,11 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
         var history = await source.HistoryAsync(new HistoryQuery(
             who.Account?.AccountId, OrderHistory, who.RequesterKey, now.AddDays(-1),
             text.Fingerprint != 0 ? unchecked((long)text.Fingerprint) : null, now.AddMinutes(-thresholds.SpamWaveWindowMinutes), Math.Max(4 * thresholds.SpamWaveRequesters, 64),
-            now - s_ticketLookback, TicketHistory), ct);
+            now - s_ticketLookback, TicketHistory, request.OrderNumber), ct);
         var orders = history.Orders;
         var orderNumber = request.OrderNumber ?? FindOrderInText(request, orders);
-        Order? order = null;
-        if (orderNumber is not null)
+        var order = history.NamedOrder;
+        if (request.OrderNumber is null && orderNumber is not null)
         {
             order = orders.FirstOrDefault(o => o.Number == orderNumber) is { } listed
                 ? await source.WholeOrderAsync(listed, ct)

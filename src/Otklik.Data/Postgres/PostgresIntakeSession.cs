@@ -111,6 +111,10 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         batch.BatchCommands.Add(Statement(_maps.RequesterTickets, query.RequesterKey, status.ToStore(TicketStatus.Open), status.ToStore(TicketStatus.Pending),
             _maps.Tickets["UpdatedAt"].ToStore(query.TicketsSince), query.TicketLimit));
         batch.BatchCommands.Add(Statement(_maps.BucketOf, query.RequesterKey));
+        if (query.OrderNumber is { } number)
+        {
+            batch.BatchCommands.Add(Statement(_maps.OrderByNumber, number));
+        }
         await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
         var orders = query.AccountId is null ? [] : await RowsAsync(_maps.ListedOrders, reader, ct).ConfigureAwait(false);
         await NextAsync(reader, query.AccountId is not null, ct).ConfigureAwait(false);
@@ -128,7 +132,13 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         var tickets = await RowsAsync(_maps.TicketFacts, reader, ct).ConfigureAwait(false);
         await NextAsync(reader, true, ct).ConfigureAwait(false);
         var bucket = await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Buckets.Materialize(reader) : null;
-        return new RequesterHistory(orders, count, oldest, sameText, tickets, bucket);
+        Order? named = null;
+        if (query.OrderNumber is not null)
+        {
+            await NextAsync(reader, true, ct).ConfigureAwait(false);
+            named = await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Orders.Materialize(reader) : null;
+        }
+        return new RequesterHistory(orders, count, oldest, sameText, tickets, bucket, named);
     }
 
     public ValueTask<Ticket?> FullTicketAsync(long seq, CancellationToken ct) =>
