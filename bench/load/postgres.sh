@@ -8,6 +8,9 @@ cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 ACCOUNTS=${ACCOUNTS:-20000}
+# Long enough for the tiered JIT to finish: with the processors saturated its background compiles
+# lag, and after 10 s of load the node was still compiling ≈ 400 methods a second (dotnet-counters).
+WARMUP=${WARMUP:-30s}
 source bench/load/lib.sh
 PG_ADMIN=${PG_ADMIN:-Host=127.0.0.1;Database=postgres;Username=otklik;Password=otklik}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -25,15 +28,15 @@ start() { # $1 port
 start 5094
 high_capacity 5094
 run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$2" -c"$3" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
-DURATION=10s run http://127.0.0.1:5094 2 "$CONNECTIONS" >/dev/null
+DURATION=$WARMUP run http://127.0.0.1:5094 2 "$CONNECTIONS" >/dev/null
 one=$(run http://127.0.0.1:5094 2 "$CONNECTIONS")
 start 5095
-DURATION=5s run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >/dev/null
+DURATION=$WARMUP run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >/dev/null
 run http://127.0.0.1:5094 1 $((CONNECTIONS / 2)) >"$work/a" & a=$!
 run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >"$work/b" & b=$!
 wait $a $b
 rps() { sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$1"; }
-echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); PostgreSQL $(psql --version | awk '{print $3}') on the same machine; wrk -c$CONNECTIONS -d$DURATION"
+echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); PostgreSQL $(psql --version | awk '{print $3}') on the same machine; wrk -c$CONNECTIONS -d$DURATION after $WARMUP of warm-up"
 echo "one node  : $one"
 echo "two nodes : node A $(cat "$work/a")"
 echo "            node B $(cat "$work/b")"

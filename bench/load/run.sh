@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+WARMUP=${WARMUP:-10s}
 ACCOUNTS=${ACCOUNTS:-20000}
 source bench/load/lib.sh
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -30,9 +31,9 @@ pids+=($!)
 for _ in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:5092/ && break; sleep 0.5; done
 
 run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
-# Warm both (tiered JIT, connection pools, SQLite page cache) for 10 s, then measure.
-DURATION=10s run http://127.0.0.1:5092 >/dev/null
-DURATION=10s run http://127.0.0.1:5091 >/dev/null
+# Warm both (tiered JIT, connection pools, SQLite page cache), then measure.
+DURATION=$WARMUP run http://127.0.0.1:5092 >/dev/null
+DURATION=$WARMUP run http://127.0.0.1:5091 >/dev/null
 bare=$(run http://127.0.0.1:5092)
 otklik=$(run http://127.0.0.1:5091)
 outcomes=$(sqlite3 "$work/otklik/otklik.db" "select Outcome, count(*) from appeals group by Outcome order by 2 desc;" 2>/dev/null | tr '\n' ' ' || true)
