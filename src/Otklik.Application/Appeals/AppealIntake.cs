@@ -135,6 +135,9 @@ public sealed partial class AppealIntake(
         var text = NormalizedText.From(submission.Request.Text);
         await load.CurrentAsync(db, policy, ct);
         var parts = RequestParts.Of(submission.Request);
+        // One sender's appeals queue here, in process, before they take one of the pool's few connections:
+        // a burst from one address must not hold them all while it waits for its own lock in PostgreSQL.
+        using var entered = await writeGate.EnterRequesterAsync(submission.Request.Requester.Key, ct);
         for (var attempt = 1; ; attempt++)
         {
             var session = await store.OpenAsync(ct);
@@ -143,8 +146,6 @@ public sealed partial class AppealIntake(
                 try
                 {
                     var who = await Resolve(session, submission, ct);
-                    // In process first: appeals of one requester queue here, not on pooled connections inside PostgreSQL.
-                    using var entered = await writeGate.EnterRequesterAsync(who.RequesterKey, ct);
                     var result = await DecideAndStoreAsync(session, submission, who, type, text, parts, policy, ct);
                     await session.CommitAsync(ct);
                     if (result.Status == IntakeStatus.Created)

@@ -174,6 +174,8 @@ public static class OtklikServerExtensions
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 CalendarRangeException => StatusCodes.Status422UnprocessableEntity,
+                // Lost the same race on every attempt (others kept changing the ticket): busy, not broken.
+                Otklik.Data.StoreConflictException => StatusCodes.Status503ServiceUnavailable,
                 _ when StoreUnavailable(ex) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
