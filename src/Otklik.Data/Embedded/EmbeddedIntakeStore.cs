@@ -27,20 +27,11 @@ public sealed class EmbeddedIntakeStore
     /// <summary>A session of its own (the writer's, the checkpointer's); the caller disposes it.</summary>
     public IntakeSession Open() => new(_connectionString, _maps);
 
-    internal sealed class Maps
+    internal sealed class Maps : IntakeTables
     {
         public Maps(IModel model)
+            : base(model, RowSource.Sqlite)
         {
-            Requesters = new RowMap<Requester>(model);
-            Identities = new RowMap<Identity>(model);
-            Orders = new RowMap<Order>(model);
-            ListedOrders = Orders.Only([nameof(Order.Number), nameof(Order.AccountId), nameof(Order.Status), nameof(Order.CreatedAt)]);
-            Appeals = new RowMap<Appeal>(model);
-            Tickets = new RowMap<Ticket>(model);
-            TicketFacts = Tickets.Only(s_ticketFacts);
-            Events = new RowMap<TicketEvent>(model);
-            Messages = new RowMap<TicketMessage>(model);
-            Buckets = new RowMap<RateBucket>(model);
             Sql = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["requester"] = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"AccountId\" = $a LIMIT 1",
@@ -63,25 +54,6 @@ public sealed class EmbeddedIntakeStore
             };
         }
 
-        public RowMap<Requester> Requesters { get; }
-        public RowMap<Identity> Identities { get; }
-        public RowMap<Order> Orders { get; }
-
-        // An account's orders as the gate lists them; the one an appeal is about is then read whole.
-        public RowMap<Order> ListedOrders { get; }
-        public RowMap<Appeal> Appeals { get; }
-        // What the gate matches an appeal against: the ticket's properties that Ticket.Facts() copies, named as
-        // TicketFacts names them — a third of its columns, five of its seventeen timestamps (each parsed from
-        // text). The whole ticket is read only to change it.
-        private static readonly string[] s_ticketFacts =
-            [.. typeof(Otklik.Core.Gate.TicketFacts).GetConstructors().Single().GetParameters().Select(p => p.Name!)];
-
-        public RowMap<Ticket> Tickets { get; }
-
-        public RowMap<Ticket> TicketFacts { get; }
-        public RowMap<TicketEvent> Events { get; }
-        public RowMap<TicketMessage> Messages { get; }
-        public RowMap<RateBucket> Buckets { get; }
         public Dictionary<string, string> Sql { get; }
     }
 }

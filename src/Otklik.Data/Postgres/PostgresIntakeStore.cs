@@ -66,20 +66,11 @@ public sealed class PostgresIntakeStore : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
-    internal sealed class Maps
+    internal sealed class Maps : IntakeTables
     {
         public Maps(IModel model)
+            : base(model, RowSource.Database)
         {
-            Requesters = new RowMap<Requester>(model, RowSource.Database);
-            Identities = new RowMap<Identity>(model, RowSource.Database);
-            Orders = new RowMap<Order>(model, RowSource.Database);
-            ListedOrders = Orders.Only([nameof(Order.Number), nameof(Order.AccountId), nameof(Order.Status), nameof(Order.CreatedAt)]);
-            Appeals = new RowMap<Appeal>(model, RowSource.Database);
-            Tickets = new RowMap<Ticket>(model, RowSource.Database);
-            TicketFacts = Tickets.Only(s_ticketFacts);
-            Events = new RowMap<TicketEvent>(model, RowSource.Database);
-            Messages = new RowMap<TicketMessage>(model, RowSource.Database);
-            Buckets = new RowMap<RateBucket>(model, RowSource.Database);
             InsertTicket = InsertSql(Tickets, returning: true);
             InsertEvent = InsertSql(Events);
             InsertMessage = InsertSql(Messages);
@@ -103,17 +94,6 @@ public sealed class PostgresIntakeStore : IAsyncDisposable
             Flag = $"UPDATE \"{Requesters.Table}\" SET \"FlaggedForReview\" = TRUE WHERE \"AccountId\" = $1";
         }
 
-        public RowMap<Requester> Requesters { get; }
-        public RowMap<Identity> Identities { get; }
-        public RowMap<Order> Orders { get; }
-        public RowMap<Order> ListedOrders { get; }
-        public RowMap<Appeal> Appeals { get; }
-        public RowMap<Ticket> Tickets { get; }
-        public RowMap<Ticket> TicketFacts { get; }
-        public RowMap<TicketEvent> Events { get; }
-        public RowMap<TicketMessage> Messages { get; }
-        public RowMap<RateBucket> Buckets { get; }
-
         public string InsertTicket { get; }
         public string InsertEvent { get; }
         public string InsertMessage { get; }
@@ -134,9 +114,6 @@ public sealed class PostgresIntakeStore : IAsyncDisposable
         public string BucketOf { get; }
         public string Idempotency { get; }
         public string Flag { get; }
-
-        private static readonly string[] s_ticketFacts =
-            [.. typeof(Otklik.Core.Gate.TicketFacts).GetConstructors().Single().GetParameters().Select(p => p.Name!)];
 
         // INSERT of InsertedColumns as $1…$n, RETURNING the store-made key if asked.
         private static string InsertSql<T>(RowMap<T> map, bool returning = false) where T : class =>
