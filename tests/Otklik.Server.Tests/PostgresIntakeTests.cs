@@ -129,6 +129,41 @@ public sealed class PostgresIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task TheAppealsOwnIdempotencyCheck_TravelsWithTheLockedReads_AndFindsTheStoredAppeal()
+    {
+        var client = _factory.Integration();
+        if (Store is not { } store)
+        {
+            return;
+        }
+        var account = Api.NewId("a");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(account + "-o", account);
+        var (response, _) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Appeals.AsNoTracking().SingleAsync(a => a.RequesterKey == "account:" + account);
+        var query = new HistoryQuery(account, 10, "account:" + account, Api.Now.AddDays(-1), null, Api.Now, 64, Api.Now.AddYears(-1), 10);
+
+        await using (var again = await store.OpenAsync(stored.ClientName, stored.IdempotencyKey, CancellationToken.None))
+        {
+            await again.LockRequesterAsync(Random.Shared.NextInt64(), CancellationToken.None);
+            var history = await ((IGateContextSource)again).HistoryAsync(query, CancellationToken.None);
+            Assert.Single(history.Tickets); // the batch's own results come after the lock and the check
+            Assert.Equal(stored.AppealId, (await again.FindAppealAsync(stored.ClientName, stored.IdempotencyKey, CancellationToken.None))?.AppealId);
+            Assert.Null(await again.FindAppealAsync(stored.ClientName, Api.NewId("k"), CancellationToken.None)); // another key: asked on its own
+        }
+        var newKey = Api.NewId("k");
+        await using (var fresh = await store.OpenAsync(stored.ClientName, newKey, CancellationToken.None))
+        {
+            await fresh.LockRequesterAsync(Random.Shared.NextInt64(), CancellationToken.None);
+            Assert.Single((await ((IGateContextSource)fresh).HistoryAsync(query, CancellationToken.None)).Tickets);
+            Assert.Null(await fresh.FindAppealAsync(stored.ClientName, newKey, CancellationToken.None));
+            Assert.Equal(stored.AppealId, (await fresh.FindAppealAsync(stored.ClientName, stored.IdempotencyKey, CancellationToken.None))?.AppealId);
+        }
+    }
+
+    [Fact]
     public async Task TheRequestersLock_HoldsASecondIntakeUntilTheFirstCommits()
     {
         _factory.Integration();

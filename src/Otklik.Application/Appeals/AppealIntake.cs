@@ -140,7 +140,7 @@ public sealed partial class AppealIntake(
         using var entered = await writeGate.EnterRequesterAsync(submission.Request.Requester.Key, ct);
         for (var attempt = 1; ; attempt++)
         {
-            var session = await store.OpenAsync(ct);
+            var session = await store.OpenAsync(submission.ClientName, submission.IdempotencyKey, ct);
             await using (session)
             {
                 try
@@ -170,14 +170,17 @@ public sealed partial class AppealIntake(
     private async ValueTask<IntakeResult> DecideAndStoreAsync(IIntakeSession session, AppealSubmission submission, GateContextLoader.Resolved who, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct)
     {
         await session.LockRequesterAsync(RequesterLocks.StableHash(who.RequesterKey), ct);
+        var known = WithKnownRole(submission, who);
+        var request = known.Request;
+        var now = time.GetUtcNow();
+        // Read first, then checked for a replay: a store that pays per round trip sends the check with the
+        // reads (a retried appeal reads for nothing, a rare case).
+        var context = await loader.LoadAsync(session, db, who, request, type, policy, text, now, ct);
         if (await session.FindAppealAsync(submission.ClientName, submission.IdempotencyKey, ct) is { } existing)
         {
             return Replay(existing, submission);
         }
-        submission = WithKnownRole(submission, who);
-        var request = submission.Request;
-        var now = time.GetUtcNow();
-        var context = await loader.LoadAsync(session, db, who, request, type, policy, text, now, ct);
+        submission = known;
         var result = gate.Evaluate(context);
         var appealId = Ids.New("ap", now);
         Ticket? full = null;

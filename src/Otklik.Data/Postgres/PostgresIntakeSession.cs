@@ -11,7 +11,7 @@ namespace Otklik.Data.Postgres;
 /// One appeal's transaction on PostgreSQL: the gate's reads and the appeal's writes as plain
 /// statements on one connection, committed by <see cref="CommitAsync"/> or rolled back on disposal.
 /// Round trips are what an appeal costs here (each one a send, a wake-up and a receive on both
-/// sides), so statements travel together: the requester's lock with the idempotency check, the
+/// sides), so statements travel together: the requester's lock, the appeal's idempotency check, the
 /// gate's five questions about the requester in one batch, and every write whose result nobody
 /// waits for with the commit. Not thread-safe: one intake each.
 /// </summary>
@@ -21,13 +21,23 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     private readonly NpgsqlTransaction _transaction;
     private readonly PostgresIntakeStore.Maps _maps;
     private readonly List<Deferred> _deferred = [];
+    private readonly string? _replayClient;
+    private readonly string? _replayKey;
     private long? _lock;
+    private bool _locked;
 
-    internal PostgresIntakeSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresIntakeStore.Maps maps)
+    // The idempotency check of the appeal this session is for, sent with the first batch that holds the lock.
+    private bool _replayInBatch;
+    private bool _replayRead;
+    private Appeal? _replay;
+
+    internal PostgresIntakeSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresIntakeStore.Maps maps, string? clientName, string? idempotencyKey)
     {
         _connection = connection;
         _transaction = transaction;
         _maps = maps;
+        _replayClient = clientName;
+        _replayKey = idempotencyKey;
     }
 
     /// <summary>Taken in the same round trip as the next statement, which runs after it holds.</summary>
@@ -86,11 +96,29 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     public ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
         OneAsync(_maps.Buckets, _maps.BucketOf, ct, requesterKey);
 
+    /// <summary>For the session's own appeal, answered from the batch that took the lock when there was one.</summary>
     public async ValueTask<Appeal?> FindAppealAsync(string clientName, string idempotencyKey, CancellationToken ct)
     {
+        var own = clientName == _replayClient && idempotencyKey == _replayKey;
+        if (own && _replayRead)
+        {
+            return _replay;
+        }
         await using var batch = Batch();
-        batch.BatchCommands.Add(Statement(_maps.Idempotency, clientName, idempotencyKey));
+        if (own && !_replayInBatch)
+        {
+            _replayInBatch = true;
+            batch.BatchCommands.Add(Statement(_maps.Idempotency, clientName, idempotencyKey));
+        }
+        else if (!own)
+        {
+            batch.BatchCommands.Add(Statement(_maps.Idempotency, clientName, idempotencyKey));
+        }
         await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+        if (own)
+        {
+            return _replay;
+        }
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Appeals.Materialize(reader) : null;
     }
 
@@ -248,7 +276,8 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         _deferred.Clear();
     }
 
-    // A batch that starts with the requester's lock when one is due: the statements after it run holding it.
+    // A batch that starts with the requester's lock when one is due (the statements after it run holding it)
+    // and then, once the requester is held, the appeal's idempotency check, until it has been read.
     private NpgsqlBatch Batch()
     {
         var batch = new NpgsqlBatch(_connection, _transaction);
@@ -256,18 +285,33 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         {
             batch.BatchCommands.Add(Statement("SELECT pg_advisory_xact_lock($1)", key));
         }
+        _replayInBatch = (_lock is not null || _locked) && _replayClient is not null && !_replayRead;
+        if (_replayInBatch)
+        {
+            batch.BatchCommands.Add(Statement(_maps.Idempotency, _replayClient, _replayKey));
+        }
         return batch;
     }
 
+    // Executes a batch from Batch(): past the lock's empty row and the idempotency check (kept), at the caller's first result.
     private async ValueTask<NpgsqlDataReader> ExecuteAsync(NpgsqlBatch batch, CancellationToken ct)
     {
         await FlushAsync(ct).ConfigureAwait(false);
-        var locked = _lock is not null;
+        var locking = _lock is not null;
         _lock = null;
+        var replay = _replayInBatch;
+        _replayInBatch = false;
         var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        if (locked)
+        if (locking)
         {
-            await reader.NextResultAsync(ct).ConfigureAwait(false); // past the lock's empty row
+            _locked = true;
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+        }
+        if (replay)
+        {
+            _replay = await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Appeals.Materialize(reader) : null;
+            _replayRead = true;
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
         }
         return reader;
     }

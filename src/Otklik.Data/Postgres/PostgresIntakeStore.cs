@@ -48,14 +48,20 @@ public sealed class PostgresIntakeStore : IAsyncDisposable
         return keys.Any(given.ContainsKey);
     }
 
-    /// <summary>A session on a connection of its own with its transaction begun; the caller commits and disposes it.</summary>
-    public async ValueTask<PostgresIntakeSession> OpenAsync(CancellationToken ct)
+    /// <summary>A session for reads and writes of no appeal in particular (see the overload).</summary>
+    public ValueTask<PostgresIntakeSession> OpenAsync(CancellationToken ct) => OpenAsync(null, null, ct);
+
+    /// <summary>
+    /// A session on a connection of its own with its transaction begun; the caller commits and disposes it.
+    /// Given the appeal's idempotency key, the session checks it with the first batch that holds the requester.
+    /// </summary>
+    public async ValueTask<PostgresIntakeSession> OpenAsync(string? clientName, string? idempotencyKey, CancellationToken ct)
     {
         var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         try
         {
             var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            return new PostgresIntakeSession(connection, transaction, _maps);
+            return new PostgresIntakeSession(connection, transaction, _maps, clientName, idempotencyKey);
         }
         catch
         {
