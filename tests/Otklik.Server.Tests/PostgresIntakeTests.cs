@@ -164,6 +164,34 @@ public sealed class PostgresIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task AWriteRefusedInTheCommittingBatch_StopsTheCommit_AndNothingOfItIsKept()
+    {
+        var client = _factory.Integration();
+        if (Store is not { } store)
+        {
+            return;
+        }
+        var account = Api.NewId("a");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(account + "-o", account);
+        await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
+        var stored = await db.Appeals.AsNoTracking().SingleAsync(a => a.RequesterKey == "account:" + account);
+
+        await using (var session = await store.OpenAsync(CancellationToken.None))
+        {
+            await session.LockRequesterAsync(Random.Shared.NextInt64(), CancellationToken.None);
+            Assert.NotNull(await session.RequesterAsync(account, CancellationToken.None));
+            await session.FlagForReviewAsync(account, CancellationToken.None); // would commit with the batch
+            await session.InsertAppealAsync(stored, CancellationToken.None); // stored already: its keys are taken
+            await Assert.ThrowsAsync<StoreConflictException>(() => session.CommitAsync(CancellationToken.None));
+        }
+        Assert.False((await db.Requesters.AsNoTracking().SingleAsync(r => r.AccountId == account)).FlaggedForReview);
+        Assert.Equal(1, await db.Appeals.CountAsync(a => a.RequesterKey == "account:" + account));
+    }
+
+    [Fact]
     public async Task TheRequestersLock_HoldsASecondIntakeUntilTheFirstCommits()
     {
         _factory.Integration();

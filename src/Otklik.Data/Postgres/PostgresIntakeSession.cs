@@ -18,7 +18,6 @@ namespace Otklik.Data.Postgres;
 public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
     private readonly PostgresIntakeStore.Maps _maps;
     private readonly List<Deferred> _deferred = [];
     private readonly string? _replayClient;
@@ -26,15 +25,19 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     private long? _lock;
     private bool _locked;
 
+    // The transaction is this session's own BEGIN and COMMIT, sent with other statements: an
+    // NpgsqlTransaction would commit in a round trip of its own.
+    private bool _begun;
+    private bool _committed;
+
     // The idempotency check of the appeal this session is for, sent with the first batch that holds the lock.
     private bool _replayInBatch;
     private bool _replayRead;
     private Appeal? _replay;
 
-    internal PostgresIntakeSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresIntakeStore.Maps maps, string? clientName, string? idempotencyKey)
+    internal PostgresIntakeSession(NpgsqlConnection connection, PostgresIntakeStore.Maps maps, string? clientName, string? idempotencyKey)
     {
         _connection = connection;
-        _transaction = transaction;
         _maps = maps;
         _replayClient = clientName;
         _replayKey = idempotencyKey;
@@ -72,8 +75,9 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
 
     public async ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct)
     {
-        await using var command = Command(_maps.AppealsSince, requesterKey, _maps.Appeals["CreatedAt"].ToStore(since));
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var batch = Batch();
+        batch.BatchCommands.Add(Statement(_maps.AppealsSince, requesterKey, _maps.Appeals["CreatedAt"].ToStore(since)));
+        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
         var count = (int)reader.GetInt64(0);
         return (count, count == 0 ? null : reader.GetFieldValue<DateTimeOffset>(1));
@@ -81,8 +85,11 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
 
     public async ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct)
     {
-        await using var command = Command(_maps.SameText, fingerprint, _maps.Appeals["CreatedAt"].ToStore(since), requesterKey, atMost);
-        return (int)(long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        await using var batch = Batch();
+        batch.BatchCommands.Add(Statement(_maps.SameText, fingerprint, _maps.Appeals["CreatedAt"].ToStore(since), requesterKey, atMost));
+        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        return (int)reader.GetInt64(0);
     }
 
     /// <summary>The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>; the other columns keep their defaults).</summary>
@@ -192,6 +199,13 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
 
     public ValueTask SaveBucketAsync(RateBucket bucket, DateTimeOffset? readAt, CancellationToken ct)
     {
+        if (_locked)
+        {
+            // Only intakes write a bucket, each holding its requester's lock from the read to the commit: this
+            // one is as it was read, whether it existed or not, and is saved without a check that needs an answer.
+            _deferred.Add(new Deferred(Row(_maps.UpsertBucket, _maps.Buckets.InsertedColumns, bucket), null));
+            return default;
+        }
         if (readAt is null)
         {
             _deferred.Add(new Deferred(Row(_maps.InsertBucket, _maps.Buckets.InsertedColumns, bucket), null));
@@ -215,17 +229,51 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         return default;
     }
 
-    /// <summary>Sends the writes nobody waited for, in one round trip, then commits.</summary>
+    /// <summary>
+    /// Sends the writes nobody waited for and commits, in one round trip — two when a write must be seen to
+    /// change its row (a ticket saved against its version) before the commit. A failed statement stops the
+    /// rest of its batch in PostgreSQL, the COMMIT included.
+    /// </summary>
     public async Task CommitAsync(CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await _transaction.CommitAsync(ct).ConfigureAwait(false);
+        if (!_begun && _deferred.Count == 0)
+        {
+            _committed = true; // nothing was read or written
+            return;
+        }
+        if (_deferred.Exists(d => d.Conflict is not null))
+        {
+            await FlushAsync(ct).ConfigureAwait(false);
+        }
+        await using var batch = WriteBatch();
+        foreach (var deferred in _deferred)
+        {
+            batch.BatchCommands.Add(deferred.Command);
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await RunAsync(batch, ct).ConfigureAwait(false);
+        _deferred.Clear();
+        _committed = true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _transaction.DisposeAsync().ConfigureAwait(false); // rolls back unless committed
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (_begun && !_committed && _connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", _connection);
+                await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // A broken connection: PostgreSQL ended the transaction with it, and the pool drops it.
+        }
+        finally
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     // A ticket's new events and messages: nothing reads their numbers during the intake.
@@ -253,19 +301,12 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         {
             return;
         }
-        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        await using var batch = WriteBatch();
         foreach (var deferred in _deferred)
         {
             batch.BatchCommands.Add(deferred.Command);
         }
-        try
-        {
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-        catch (PostgresException ex) when (IsLostRace(ex))
-        {
-            throw new StoreConflictException(ex.MessageText, ex);
-        }
+        await RunAsync(batch, ct).ConfigureAwait(false);
         foreach (var deferred in _deferred)
         {
             if (deferred.Conflict is { } conflict && deferred.Command.RecordsAffected == 0)
@@ -276,11 +317,37 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         _deferred.Clear();
     }
 
-    // A batch that starts with the requester's lock when one is due (the statements after it run holding it)
-    // and then, once the requester is held, the appeal's idempotency check, until it has been read.
+    // Writes only, in order; what lost a race is told apart from what failed.
+    private async ValueTask RunAsync(NpgsqlBatch batch, CancellationToken ct)
+    {
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (IsLostRace(ex))
+        {
+            throw new StoreConflictException(ex.MessageText, ex);
+        }
+    }
+
+    // A batch that begins the transaction if nothing has yet.
+    private NpgsqlBatch WriteBatch()
+    {
+        var batch = new NpgsqlBatch(_connection);
+        if (!_begun)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            _begun = true; // on failure the session is dropped: its ROLLBACK then ends whatever began
+        }
+        return batch;
+    }
+
+    // A batch that begins the transaction if nothing has yet, then takes the requester's lock when one is
+    // due (the statements after it run holding it) and, once the requester is held, checks the appeal's
+    // idempotency key, until that has been read.
     private NpgsqlBatch Batch()
     {
-        var batch = new NpgsqlBatch(_connection, _transaction);
+        var batch = WriteBatch();
         if (_lock is { } key)
         {
             batch.BatchCommands.Add(Statement("SELECT pg_advisory_xact_lock($1)", key));
@@ -337,22 +404,13 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     /// <summary>Inserts the entity now (after the deferred writes), for the key the store makes.</summary>
     private async ValueTask<object?> InsertAsync<T>(RowMap<T> map, string sql, T entity, CancellationToken ct) where T : class
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(sql);
-        foreach (var column in map.InsertedColumns)
-        {
-            command.Parameters.Add(Parameter(column, entity));
-        }
-        if (_lock is { } key)
-        {
-            // Not expected (the intake reads before it writes), but the lock must not be lost.
-            await using var locking = Command("SELECT pg_advisory_xact_lock($1)", key);
-            _lock = null;
-            await locking.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+        await using var batch = Batch();
+        batch.BatchCommands.Add(Row(sql, map.InsertedColumns, entity));
         try
         {
-            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return reader.GetValue(0);
         }
         catch (PostgresException ex) when (IsLostRace(ex))
         {
@@ -388,16 +446,6 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
             statement.Parameters.Add(new NpgsqlParameter { Value = arg });
         }
         return statement;
-    }
-
-    private NpgsqlCommand Command(string sql, params object?[] args)
-    {
-        var command = new NpgsqlCommand(sql, _connection, _transaction);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
-        return command;
     }
 
     // A row's columns as $1…$n, typed as the migrations declare them: a null then binds as the same type

@@ -58,16 +58,7 @@ public sealed class PostgresIntakeStore : IAsyncDisposable
     public async ValueTask<PostgresIntakeSession> OpenAsync(string? clientName, string? idempotencyKey, CancellationToken ct)
     {
         var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            return new PostgresIntakeSession(connection, transaction, _maps, clientName, idempotencyKey);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return new PostgresIntakeSession(connection, _maps, clientName, idempotencyKey);
     }
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
@@ -81,6 +72,8 @@ public sealed class PostgresIntakeStore : IAsyncDisposable
             InsertEvent = InsertSql(Events);
             InsertMessage = InsertSql(Messages);
             InsertBucket = InsertSql(Buckets);
+            UpsertBucket = InsertSql(Buckets) + $" ON CONFLICT ({Buckets.Key.Quoted}) DO UPDATE SET "
+                + string.Join(", ", Buckets.InsertedColumns.Where(c => !c.Property.IsPrimaryKey()).Select(c => $"{c.Quoted} = EXCLUDED.{c.Quoted}"));
             InsertAppeal = InsertSql(Appeals);
             UpdateTicket = UpdateSql(Tickets);
             UpdateBucket = UpdateSql(Buckets);
@@ -104,6 +97,7 @@ public sealed class PostgresIntakeStore : IAsyncDisposable
         public string InsertEvent { get; }
         public string InsertMessage { get; }
         public string InsertBucket { get; }
+        public string UpsertBucket { get; }
         public string InsertAppeal { get; }
         public string UpdateTicket { get; }
         public string UpdateBucket { get; }
