@@ -11,9 +11,9 @@ namespace Otklik.Data.Postgres;
 /// One appeal's transaction on PostgreSQL: the gate's reads and the appeal's writes as plain
 /// statements on one connection, committed by <see cref="CommitAsync"/> or rolled back on disposal.
 /// Round trips are what an appeal costs here (each one a send, a wake-up and a receive on both
-/// sides), so statements travel together: the requester's lock, the appeal's idempotency check, the
-/// gate's five questions about the requester in one batch, and every write whose result nobody
-/// waits for with the commit. Not thread-safe: one intake each.
+/// sides), so statements travel together: the transaction's BEGIN with the first of them; the
+/// requester's lock, the appeal's idempotency check and the gate's questions about the requester in
+/// one batch; every write whose result nobody waits for with the COMMIT. Not thread-safe: one intake each.
 /// </summary>
 public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
 {
