@@ -164,6 +164,49 @@ public sealed class PostgresIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task AHistorySentEarly_AnswersTheSameQuestion_AndOnlyThat()
+    {
+        var client = _factory.Integration();
+        if (Store is not { } store)
+        {
+            return;
+        }
+        var account = Api.NewId("a");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(account + "-o", account);
+        await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        var key = "account:" + account;
+        var query = new HistoryQuery(account, 10, key, Api.Now.AddDays(-1), 42, Api.Now.AddMinutes(-10), 64, Api.Now.AddYears(-1), 10, account + "-o");
+        RequesterHistory plain;
+        await using (var session = await store.OpenAsync(CancellationToken.None))
+        {
+            plain = await session.HistoryAsync(query, CancellationToken.None);
+        }
+
+        await using (var early = await store.OpenAsync(CancellationToken.None))
+        {
+            await early.LockRequesterAsync(Random.Shared.NextInt64(), CancellationToken.None);
+            early.Prefetch(query);
+            Assert.NotNull(await early.RequesterAsync(account, CancellationToken.None)); // carries the lock and the history
+            var answered = await early.HistoryAsync(query with { }, CancellationToken.None);
+            AssertSame(plain, answered);
+            var other = await early.HistoryAsync(query with { OrderNumber = null }, CancellationToken.None); // another question: asked anew
+            Assert.Null(other.NamedOrder);
+            Assert.NotNull(answered.NamedOrder);
+        }
+
+        static void AssertSame(RequesterHistory a, RequesterHistory b)
+        {
+            Assert.Equal(a.Orders.Select(o => o.Number), b.Orders.Select(o => o.Number));
+            Assert.Equal((a.AppealsLastDay, a.OldestAppealLastDay, a.SameTextRequesters), (b.AppealsLastDay, b.OldestAppealLastDay, b.SameTextRequesters));
+            Assert.Equal(a.Tickets.Select(t => t.Facts()), b.Tickets.Select(t => t.Facts()));
+            Assert.Equal((a.Bucket?.Tokens, a.Bucket?.UpdatedAt), (b.Bucket?.Tokens, b.Bucket?.UpdatedAt));
+            Assert.Equal(a.NamedOrder?.Number, b.NamedOrder?.Number);
+            Assert.Single(a.Tickets);
+        }
+    }
+
+    [Fact]
     public async Task AWriteRefusedInTheCommittingBatch_StopsTheCommit_AndNothingOfItIsKept()
     {
         var client = _factory.Integration();

@@ -145,8 +145,21 @@ public sealed partial class AppealIntake(
             {
                 try
                 {
+                    // Taken before the requester's lock in PostgreSQL, since the early history is asked as of it; this
+                    // node's appeals of the sender are already in order (the lock above), so only a race with another
+                    // node's can leave two appeals' times the other way round, by that wait.
+                    var now = time.GetUtcNow();
+                    if (submission.Request.Requester.IsAccount)
+                    {
+                        // An account is its own requester: its lock and history can go with the read of the
+                        // account itself, one round trip for all (if the account is unknown or its role
+                        // differs, the history sent early differs from the one asked for and is read again).
+                        var key = submission.Request.Requester.Key;
+                        await session.LockRequesterAsync(RequesterLocks.StableHash(key), ct);
+                        session.Prefetch(GateContextLoader.HistoryQueryFor(submission.Request.Requester.Value, key, submission.Request, policy, text, now));
+                    }
                     var who = await Resolve(session, submission, ct);
-                    var result = await DecideAndStoreAsync(session, submission, who, type, text, parts, policy, ct);
+                    var result = await DecideAndStoreAsync(session, submission, who, type, text, parts, policy, now, ct);
                     await session.CommitAsync(ct);
                     if (result.Status == IntakeStatus.Created)
                     {
@@ -164,15 +177,14 @@ public sealed partial class AppealIntake(
     }
 
     private async ValueTask<IntakeResult> DecideAndStoreAsync(IntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct) =>
-        await DecideAndStoreAsync(session, submission, await Resolve(session, submission, ct), type, text, parts, policy, ct);
+        await DecideAndStoreAsync(session, submission, await Resolve(session, submission, ct), type, text, parts, policy, time.GetUtcNow(), ct);
 
     /// <summary>The intake inside a store's transaction, the same on both stores: lock, replay or decide, write.</summary>
-    private async ValueTask<IntakeResult> DecideAndStoreAsync(IIntakeSession session, AppealSubmission submission, GateContextLoader.Resolved who, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct)
+    private async ValueTask<IntakeResult> DecideAndStoreAsync(IIntakeSession session, AppealSubmission submission, GateContextLoader.Resolved who, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, DateTimeOffset now, CancellationToken ct)
     {
         await session.LockRequesterAsync(RequesterLocks.StableHash(who.RequesterKey), ct);
         var known = WithKnownRole(submission, who);
         var request = known.Request;
-        var now = time.GetUtcNow();
         // Read first, then checked for a replay: a store that pays per round trip sends the check with the
         // reads (a retried appeal reads for nothing, a rare case).
         var context = await loader.LoadAsync(session, db, who, request, type, policy, text, now, ct);

@@ -23,7 +23,13 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     private readonly string? _replayClient;
     private readonly string? _replayKey;
     private long? _lock;
+    private long? _lockedKey;
     private bool _locked;
+
+    // The requester's history sent early (Prefetch), and what came back.
+    private HistoryQuery? _prefetch;
+    private HistoryQuery? _prefetchInBatch;
+    private (HistoryQuery Query, RequesterHistory History)? _prefetched;
 
     // The transaction is this session's own BEGIN and COMMIT, sent with other statements: an
     // NpgsqlTransaction would commit in a round trip of its own.
@@ -43,12 +49,21 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         _replayKey = idempotencyKey;
     }
 
-    /// <summary>Taken in the same round trip as the next statement, which runs after it holds.</summary>
+    /// <summary>Taken in the same round trip as the next statement, which runs after it holds; once per key.</summary>
     public ValueTask LockRequesterAsync(long key, CancellationToken ct)
     {
-        _lock = key;
+        if (_lockedKey != key)
+        {
+            _lock = key;
+        }
         return default;
     }
+
+    /// <summary>
+    /// Sends the requester's history with the next batch that holds their lock, ahead of whatever that
+    /// batch was for; <see cref="HistoryAsync"/> with an equal query is then answered from it.
+    /// </summary>
+    public void Prefetch(HistoryQuery query) => _prefetch = query;
 
     public ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
         OneAsync(_maps.Requesters, _maps.RequesterById, ct, accountId);
@@ -131,9 +146,20 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
 
     public async ValueTask<RequesterHistory> HistoryAsync(HistoryQuery query, CancellationToken ct)
     {
+        if (_prefetched is { } early && early.Query == query)
+        {
+            return early.History;
+        }
+        await using var batch = Batch();
+        AddHistory(batch, query);
+        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+        return await ReadHistoryAsync(reader, query, ct).ConfigureAwait(false);
+    }
+
+    private void AddHistory(NpgsqlBatch batch, HistoryQuery query)
+    {
         var status = _maps.Tickets["Status"];
         var createdAt = _maps.Appeals["CreatedAt"];
-        await using var batch = Batch();
         if (query.AccountId is { } account)
         {
             batch.BatchCommands.Add(Statement(_maps.RecentOrders, account, query.OrderLimit));
@@ -150,7 +176,11 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         {
             batch.BatchCommands.Add(Statement(_maps.OrderByNumber, number));
         }
-        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
+    }
+
+    // Reads AddHistory's results from the reader's current one on, leaving it on the last.
+    private async ValueTask<RequesterHistory> ReadHistoryAsync(NpgsqlDataReader reader, HistoryQuery query, CancellationToken ct)
+    {
         var orders = query.AccountId is null ? [] : await RowsAsync(_maps.ListedOrders, reader, ct).ConfigureAwait(false);
         await NextAsync(reader, query.AccountId is not null, ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
@@ -342,42 +372,64 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         return batch;
     }
 
-    // A batch that begins the transaction if nothing has yet, then takes the requester's lock when one is
-    // due (the statements after it run holding it) and, once the requester is held, checks the appeal's
-    // idempotency key, until that has been read.
+    // A batch that takes the requester's lock when one is due (the statements after it run holding it)
+    // and, once the requester is held, checks the appeal's idempotency key until that has been read and
+    // sends the history asked for early; ExecuteAsync begins the transaction with it if nothing has yet.
     private NpgsqlBatch Batch()
     {
-        var batch = WriteBatch();
+        var batch = new NpgsqlBatch(_connection);
         if (_lock is { } key)
         {
             batch.BatchCommands.Add(Statement("SELECT pg_advisory_xact_lock($1)", key));
         }
-        _replayInBatch = (_lock is not null || _locked) && _replayClient is not null && !_replayRead;
+        var held = _lock is not null || _locked;
+        _replayInBatch = held && _replayClient is not null && !_replayRead;
         if (_replayInBatch)
         {
             batch.BatchCommands.Add(Statement(_maps.Idempotency, _replayClient, _replayKey));
         }
+        _prefetchInBatch = held ? _prefetch : null;
+        if (_prefetchInBatch is { } early)
+        {
+            _prefetch = null;
+            AddHistory(batch, early);
+        }
         return batch;
     }
 
-    // Executes a batch from Batch(): past the lock's empty row and the idempotency check (kept), at the caller's first result.
+    // Executes a batch from Batch() after the deferred writes: past the lock's empty row, the idempotency
+    // check and the early history (both kept), at the caller's first result.
     private async ValueTask<NpgsqlDataReader> ExecuteAsync(NpgsqlBatch batch, CancellationToken ct)
     {
         await FlushAsync(ct).ConfigureAwait(false);
+        if (!_begun)
+        {
+            batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("BEGIN"));
+            _begun = true;
+        }
         var locking = _lock is not null;
+        var key = _lock;
         _lock = null;
         var replay = _replayInBatch;
         _replayInBatch = false;
+        var early = _prefetchInBatch;
+        _prefetchInBatch = null;
         var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
         if (locking)
         {
             _locked = true;
+            _lockedKey = key;
             await reader.NextResultAsync(ct).ConfigureAwait(false);
         }
         if (replay)
         {
             _replay = await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Appeals.Materialize(reader) : null;
             _replayRead = true;
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+        }
+        if (early is not null)
+        {
+            _prefetched = (early, await ReadHistoryAsync(reader, early, ct).ConfigureAwait(false));
             await reader.NextResultAsync(ct).ConfigureAwait(false);
         }
         return reader;
