@@ -21,6 +21,16 @@ public sealed class PostgresIntakeTests : IDisposable
 
     private PostgresIntakeStore? Store => _factory.Services.GetService<PostgresIntakeStore>();
 
+    // A new account with an order, and its first appeal about it (a ticket).
+    private static async Task<(string Account, HttpResponseMessage Response, System.Text.Json.Nodes.JsonNode Body)> AnAccountWithAnAppealAsync(HttpClient client)
+    {
+        var account = Api.NewId("a");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(account + "-o", account);
+        var (response, body) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        return (account, response, body);
+    }
+
     [Fact]
     public async Task RowsWrittenByTheIntake_ReadBackThroughEfCore_AndTheSessionReadsWhatEfWrote()
     {
@@ -29,10 +39,7 @@ public sealed class PostgresIntakeTests : IDisposable
         {
             return; // SQLite run: EmbeddedIntakeTests covers its own path
         }
-        var account = Api.NewId("a");
-        await client.PutAccountAsync(account);
-        await client.PutOrderAsync(account + "-o", account);
-        var (response, body) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        var (account, response, body) = await AnAccountWithAnAppealAsync(client);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var ticketId = body.Str("ticket.ticket_id");
         // The same appeal again under another key: merged into the ticket (an update and a new message).
@@ -86,10 +93,7 @@ public sealed class PostgresIntakeTests : IDisposable
         {
             return;
         }
-        var account = Api.NewId("a");
-        await client.PutAccountAsync(account);
-        await client.PutOrderAsync(account + "-o", account);
-        var (_, body) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        var (account, _, body) = await AnAccountWithAnAppealAsync(client);
         var ticketId = body.Str("ticket.ticket_id");
         var key = "account:" + account;
         var query = new HistoryQuery(account, 10, key, Api.Now.AddDays(-1), null, Api.Now, 64, Api.Now.AddYears(-1), 10);
@@ -136,10 +140,7 @@ public sealed class PostgresIntakeTests : IDisposable
         {
             return;
         }
-        var account = Api.NewId("a");
-        await client.PutAccountAsync(account);
-        await client.PutOrderAsync(account + "-o", account);
-        var (response, _) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        var (account, response, _) = await AnAccountWithAnAppealAsync(client);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         await using var scope = _factory.Services.CreateAsyncScope();
         var stored = await scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Appeals.AsNoTracking().SingleAsync(a => a.RequesterKey == "account:" + account);
@@ -171,10 +172,7 @@ public sealed class PostgresIntakeTests : IDisposable
         {
             return;
         }
-        var account = Api.NewId("a");
-        await client.PutAccountAsync(account);
-        await client.PutOrderAsync(account + "-o", account);
-        await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        var (account, _, _) = await AnAccountWithAnAppealAsync(client);
         var key = "account:" + account;
         var query = new HistoryQuery(account, 10, key, Api.Now.AddDays(-1), 42, Api.Now.AddMinutes(-10), 64, Api.Now.AddYears(-1), 10, account + "-o");
         RequesterHistory plain;
@@ -214,10 +212,7 @@ public sealed class PostgresIntakeTests : IDisposable
         {
             return;
         }
-        var account = Api.NewId("a");
-        await client.PutAccountAsync(account);
-        await client.PutOrderAsync(account + "-o", account);
-        await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        var (account, _, _) = await AnAccountWithAnAppealAsync(client);
         await using var scope = _factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
         var stored = await db.Appeals.AsNoTracking().SingleAsync(a => a.RequesterKey == "account:" + account);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Otklik.Application.Policy;
 using Otklik.Application.Tickets;
@@ -37,8 +36,6 @@ public sealed partial class AppealIntake(
 {
     private const int MaxAttempts = 3;
 
-    private readonly EfGateContextSource _efSource = new(db);
-
     public async Task<IntakeResult> SubmitAsync(AppealSubmission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
@@ -50,49 +47,7 @@ public sealed partial class AppealIntake(
         {
             return await SubmitPostgresAsync(postgres, submission, started, ct);
         }
-        // One connection for the whole intake: EF would otherwise open and close one per query, and
-        // every SQLite open registers EF's SQL functions again (reflection and garbage on the hot path).
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            return await SubmitOnOpenConnectionAsync(submission, started, ct);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private async Task<IntakeResult> SubmitOnOpenConnectionAsync(AppealSubmission submission, long started, CancellationToken ct)
-    {
-        var policy = policies.Current;
-        var who = await Resolve(_efSource, submission, ct);
-        submission = WithKnownRole(submission, who);
-        for (var attempt = 1; ; attempt++)
-        {
-            using var entered = await writeGate.EnterRequesterAsync(who.RequesterKey, ct);
-            try
-            {
-                if (await FindExistingAsync(submission, ct) is { } raced)
-                {
-                    return Replay(raced, submission);
-                }
-                var (appeal, decision) = await DecideAndStoreAsync(submission, who, policy, ct);
-                return Created(submission, appeal, decision, started);
-            }
-            catch (DbUpdateException ex) when (attempt < MaxAttempts)
-            {
-                // A concurrent change to the same ticket, or the same idempotency key landing on
-                // another node first: start over from a clean slate and decide again (or replay).
-                LogRetry(attempt, ex.GetType().Name);
-                db.ChangeTracker.Clear();
-                if (await FindExistingAsync(submission, ct) is { } other)
-                {
-                    return Replay(other, submission);
-                }
-                who = await Resolve(_efSource, submission, ct);
-            }
-        }
+        throw new InvalidOperationException("No intake store is registered (AddOtklikApplication registers one for each store).");
     }
 
     /// <summary>
@@ -100,7 +55,7 @@ public sealed partial class AppealIntake(
     /// idempotency check, the reads, the gate and the writes of one appeal happen inside the group
     /// commit's transaction on the writer's connection, whose page cache stays warm and whose view
     /// nobody else can change meanwhile (no requester lock, no lost races, exact quotas even with a
-    /// second process on the file). Same rules and rows as the EF Core path.
+    /// second process on the file). Same rules and rows as PostgreSQL's path.
     /// </summary>
     private async Task<IntakeResult> SubmitEmbeddedAsync(IntakeCommitter commits, AppealSubmission submission, long started, CancellationToken ct)
     {
@@ -202,8 +157,7 @@ public sealed partial class AppealIntake(
             full = await session.FullTicketAsync(seen.Seq, ct) ?? throw new StoreConflictException($"Ticket {seen.TicketId} is gone");
         }
         var changes = Apply(result, context, request, policy, text, appealId, now,
-            () => context.RateUpdatedAt is { } at ? RateBucket.Restore(context.RequesterKey, context.RateTokens, at) : null,
-            _ => full!);
+            context.RateUpdatedAt is { } at ? RateBucket.Restore(context.RequesterKey, context.RateTokens, at) : null, full);
         var ticket = changes.Ticket;
         if (changes.TicketIsNew)
         {
@@ -257,23 +211,23 @@ public sealed partial class AppealIntake(
         return submission.SenderAuthenticated ? who : who with { Verified = false };
     }
 
-    /// <summary>What a gate result changes, worked out in memory; each store path then saves it its own way.</summary>
-    private sealed record Changes(Ticket? Ticket, bool TicketIsNew, int EventsBefore, int MessagesBefore, RateBucket? Bucket, bool BucketIsNew, string? FlagAccountId, DateTimeOffset? Eta);
+    /// <summary>What a gate result changes, worked out in memory; the store's session then saves it.</summary>
+    private sealed record Changes(Ticket? Ticket, bool TicketIsNew, int EventsBefore, int MessagesBefore, RateBucket? Bucket, string? FlagAccountId, DateTimeOffset? Eta);
 
-    /// <param name="readTicket">The whole ticket behind the one the gate saw (the embedded store reads only its facts for the gate).</param>
+    /// <param name="bucket">The requester's rate bucket as the gate saw it, if they have one.</param>
+    /// <param name="full">The whole ticket behind the one the gate saw (the gate reads only its facts), when it merges or reopens one.</param>
     private Changes Apply(GateResult result, GateContext context, AppealRequest request, GatePolicy policy, NormalizedText text, string appealId, DateTimeOffset now,
-        Func<RateBucket?> readBucket, Func<Ticket, Ticket> readTicket)
+        RateBucket? bucket, Ticket? full)
     {
         var thresholds = context.Thresholds;
         switch (result.Outcome)
         {
             case Outcome.Accepted:
                 var opened = tickets.Open(Opening(request, context, result.Priority, text, appealId, result.FollowUpOf?.TicketId), policy);
-                var (bucket, isNew) = TakeToken(readBucket(), context.RequesterKey, now, thresholds);
-                return new Changes(opened, true, 0, 0, bucket, isNew, null, null);
+                return new Changes(opened, true, 0, 0, TakeToken(bucket, context.RequesterKey, now, thresholds), null, null);
             case Outcome.Merged:
             case Outcome.Reopened:
-                var ticket = readTicket(result.Decision!.Value.Ticket!);
+                var ticket = full ?? throw new InvalidOperationException("A merge or reopen needs the whole ticket");
                 var (events, messages) = (ticket.Events.Count, ticket.Messages.Count);
                 if (result.Outcome == Outcome.Merged)
                 {
@@ -289,80 +243,13 @@ public sealed partial class AppealIntake(
                         ticket.OfferClaim(now, "reopened_twice", notices.EscalationRoutes(ticket));
                     }
                 }
-                return new Changes(ticket, false, events, messages, null, false, null, null);
+                return new Changes(ticket, false, events, messages, null, null, null);
             case Outcome.Deferred:
-                var (deferredBucket, deferredNew) = TakeToken(readBucket(), context.RequesterKey, now, thresholds);
-                return new Changes(null, false, 0, 0, deferredBucket, deferredNew, null, EstimateAdmission(context, result.Priority, now));
+                return new Changes(null, false, 0, 0, TakeToken(bucket, context.RequesterKey, now, thresholds), null, EstimateAdmission(context, result.Priority, now));
             case Outcome.Rejected when result.Decision!.Value.Reason == ReasonCode.SpamSuspected && context.Account is { } flagged:
-                return new Changes(null, false, 0, 0, null, false, flagged.AccountId, null);
+                return new Changes(null, false, 0, 0, null, flagged.AccountId, null);
             default:
-                return new Changes(null, false, 0, 0, null, false, null, null);
-        }
-    }
-
-    private async Task<(Appeal, Decision)> DecideAndStoreAsync(AppealSubmission submission, GateContextLoader.Resolved who, GatePolicy policy, CancellationToken ct)
-    {
-        var request = submission.Request;
-        var type = policy.FindProblemType(request.ProblemType) ?? policy.FindProblemType("other")!;
-        var text = NormalizedText.From(request.Text);
-        // PostgreSQL: the transaction starts before the reads, under the requester's advisory lock, so
-        // nodes see each other. SQLite: reads run outside the single writer; the requester lock held by
-        // the caller keeps one requester's appeals in order, and the write transaction is kept short.
-        IDisposable? writer = null;
-        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? tx = null;
-        if (!db.IsEmbedded)
-        {
-            tx = await db.Database.BeginTransactionAsync(ct);
-            var key = (long)RequesterLocks.StableHash(who.RequesterKey);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
-        }
-        try
-        {
-            var now = time.GetUtcNow();
-            var context = await loader.LoadAsync(_efSource, db, who, request, type, policy, text, now, ct);
-            var result = gate.Evaluate(context);
-            if (db.IsEmbedded)
-            {
-                writer = await writeGate.EnterWriterAsync(db, ct);
-                tx = await db.Database.BeginTransactionAsync(ct);
-            }
-            var appealId = Ids.New("ap", now);
-            // The loader's tracked bucket is the one the gate decided on. Not reading it again is
-            // deliberate: if another node spent or created it since, the save fails on its concurrency
-            // token or key and the intake decides again, instead of spending a token the gate never saw.
-            var changes = Apply(result, context, request, policy, text, appealId, now,
-                () => db.RateBuckets.Local.FirstOrDefault(b => b.RequesterKey == context.RequesterKey),
-                seen => seen); // EF Core read the whole ticket, tracked
-            if (changes.TicketIsNew)
-            {
-                db.Tickets.Add(changes.Ticket!);
-            }
-            if (changes.BucketIsNew)
-            {
-                db.RateBuckets.Add(changes.Bucket!);
-            }
-            if (changes.FlagAccountId is not null)
-            {
-                context.Account!.FlaggedForReview = true;
-            }
-            var ticket = changes.Ticket;
-            await db.SaveChangesAsync(ct);
-
-            var decision = DecisionComposer.Compose(result, context, ticket is null ? null : DecisionComposer.Ref(ticket), ticket?.FirstResponseDue, changes.Eta);
-            var appeal = NewAppeal(submission, RequestParts.Of(request), context, who, type, text, policy, result, decision, appealId, now, ticket);
-            db.Appeals.Add(appeal);
-            await db.SaveChangesAsync(ct);
-            await tx!.CommitAsync(ct);
-            Committed(result.Outcome);
-            return (appeal, decision);
-        }
-        finally
-        {
-            if (tx is not null)
-            {
-                await tx.DisposeAsync();
-            }
-            writer?.Dispose();
+                return new Changes(null, false, 0, 0, null, null, null);
         }
     }
 
@@ -430,15 +317,12 @@ public sealed partial class AppealIntake(
         return now.AddHours(Math.Clamp(hours, 0.25, 24 * 7));
     }
 
-    private static (RateBucket Bucket, bool IsNew) TakeToken(RateBucket? read, string requesterKey, DateTimeOffset now, RuleThresholds thresholds)
+    private static RateBucket TakeToken(RateBucket? read, string requesterKey, DateTimeOffset now, RuleThresholds thresholds)
     {
         var bucket = read ?? RateBucket.Full(requesterKey, thresholds.RateBurst, now);
         bucket.Take(now, thresholds.RateBurst, thresholds.RateRefillPerDay);
-        return (bucket, read is null);
+        return bucket;
     }
-
-    private Task<Appeal?> FindExistingAsync(AppealSubmission s, CancellationToken ct) =>
-        db.Appeals.AsNoTracking().FirstOrDefaultAsync(a => a.ClientName == s.ClientName && a.IdempotencyKey == s.IdempotencyKey, ct);
 
     private static IntakeResult Replay(Appeal appeal, AppealSubmission submission) =>
         appeal.RequestHash == submission.RequestHash
