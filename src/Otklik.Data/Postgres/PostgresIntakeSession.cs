@@ -66,32 +66,32 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     public void Prefetch(HistoryQuery query) => _prefetch = query;
 
     public ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
-        OneAsync(_maps.Requesters, _maps.RequesterById, ct, accountId);
+        OneAsync(_maps.Requesters, Statement(_maps.RequesterById, accountId), ct);
 
     public ValueTask<Identity?> IdentityAsync(IdentityKind kind, string value, CancellationToken ct) =>
-        OneAsync(_maps.Identities, _maps.IdentityByValue, ct, _maps.Identities["Kind"].ToStore(kind), value);
+        OneAsync(_maps.Identities, Statement(_maps.IdentityByValue, _maps.Identities["Kind"].ToStore(kind), value), ct);
 
     public ValueTask<Requester?> RequesterByContactAsync(IdentityKind kind, string value, CancellationToken ct) => kind switch
     {
-        IdentityKind.Phone => OneAsync(_maps.Requesters, _maps.ByPhone, ct, value),
-        IdentityKind.Email => OneAsync(_maps.Requesters, _maps.ByEmail, ct, value),
+        IdentityKind.Phone => OneAsync(_maps.Requesters, Statement(_maps.ByPhone, value), ct),
+        IdentityKind.Email => OneAsync(_maps.Requesters, Statement(_maps.ByEmail, value), ct),
         _ => new((Requester?)null),
     };
 
     public ValueTask<List<Order>> RecentOrdersAsync(string accountId, int limit, CancellationToken ct) =>
-        ManyAsync(_maps.ListedOrders, _maps.RecentOrders, ct, accountId, limit);
+        ManyAsync(_maps.ListedOrders, RecentOrders(accountId, limit), ct);
 
     public async ValueTask<Order> WholeOrderAsync(Order listed, CancellationToken ct) =>
-        await OneAsync(_maps.Orders, _maps.OrderByNumber, ct, listed.Number).ConfigureAwait(false)
+        await OneAsync(_maps.Orders, OrderByNumber(listed.Number), ct).ConfigureAwait(false)
             ?? throw new StoreConflictException($"Order {listed.Number} is gone");
 
     public ValueTask<Order?> OrderAsync(string number, CancellationToken ct) =>
-        OneAsync(_maps.Orders, _maps.OrderByNumber, ct, number);
+        OneAsync(_maps.Orders, OrderByNumber(number), ct);
 
     public async ValueTask<(int Count, DateTimeOffset? Oldest)> AppealsSinceAsync(string requesterKey, DateTimeOffset since, CancellationToken ct)
     {
         await using var batch = Batch();
-        batch.BatchCommands.Add(Statement(_maps.AppealsSince, requesterKey, _maps.Appeals["CreatedAt"].ToStore(since)));
+        batch.BatchCommands.Add(AppealsSince(requesterKey, since));
         await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
         var count = (int)reader.GetInt64(0);
@@ -101,47 +101,38 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     public async ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct)
     {
         await using var batch = Batch();
-        batch.BatchCommands.Add(Statement(_maps.SameText, fingerprint, _maps.Appeals["CreatedAt"].ToStore(since), requesterKey, atMost));
+        batch.BatchCommands.Add(SameText(fingerprint, since, requesterKey, atMost));
         await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
         return (int)reader.GetInt64(0);
     }
 
     /// <summary>The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>; the other columns keep their defaults).</summary>
-    public ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
-    {
-        var status = _maps.Tickets["Status"];
-        return ManyAsync(_maps.TicketFacts, _maps.RequesterTickets, ct,
-            requesterKey, status.ToStore(TicketStatus.Open), status.ToStore(TicketStatus.Pending), _maps.Tickets["UpdatedAt"].ToStore(updatedSince), limit);
-    }
+    public ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct) =>
+        ManyAsync(_maps.TicketFacts, RequesterTickets(requesterKey, updatedSince, limit), ct);
 
     public ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
-        OneAsync(_maps.Buckets, _maps.BucketOf, ct, requesterKey);
+        OneAsync(_maps.Buckets, Statement(_maps.BucketOf, requesterKey), ct);
 
     /// <summary>For the session's own appeal, answered from the batch that took the lock when there was one.</summary>
     public async ValueTask<Appeal?> FindAppealAsync(string clientName, string idempotencyKey, CancellationToken ct)
     {
-        var own = clientName == _replayClient && idempotencyKey == _replayKey;
-        if (own && _replayRead)
+        if (clientName != _replayClient || idempotencyKey != _replayKey)
         {
-            return _replay;
+            return await OneAsync(_maps.Appeals, Statement(_maps.Idempotency, clientName, idempotencyKey), ct).ConfigureAwait(false);
         }
-        await using var batch = Batch();
-        if (own && !_replayInBatch)
+        if (!_replayRead)
         {
-            _replayInBatch = true;
-            batch.BatchCommands.Add(Statement(_maps.Idempotency, clientName, idempotencyKey));
+            await using var batch = Batch();
+            if (!_replayInBatch)
+            {
+                // Not yet holding the requester: asked on its own now, kept like the early one.
+                _replayInBatch = true;
+                batch.BatchCommands.Add(Statement(_maps.Idempotency, clientName, idempotencyKey));
+            }
+            await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
         }
-        else if (!own)
-        {
-            batch.BatchCommands.Add(Statement(_maps.Idempotency, clientName, idempotencyKey));
-        }
-        await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
-        if (own)
-        {
-            return _replay;
-        }
-        return await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Appeals.Materialize(reader) : null;
+        return _replay;
     }
 
     public async ValueTask<RequesterHistory> HistoryAsync(HistoryQuery query, CancellationToken ct)
@@ -156,26 +147,41 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         return await ReadHistoryAsync(reader, query, ct).ConfigureAwait(false);
     }
 
+    // The single questions above, as HistoryAsync asks them together.
     private void AddHistory(NpgsqlBatch batch, HistoryQuery query)
     {
-        var status = _maps.Tickets["Status"];
-        var createdAt = _maps.Appeals["CreatedAt"];
         if (query.AccountId is { } account)
         {
-            batch.BatchCommands.Add(Statement(_maps.RecentOrders, account, query.OrderLimit));
+            batch.BatchCommands.Add(RecentOrders(account, query.OrderLimit));
         }
-        batch.BatchCommands.Add(Statement(_maps.AppealsSince, query.RequesterKey, createdAt.ToStore(query.AppealsSince)));
+        batch.BatchCommands.Add(AppealsSince(query.RequesterKey, query.AppealsSince));
         if (query.Fingerprint is { } fingerprint)
         {
-            batch.BatchCommands.Add(Statement(_maps.SameText, fingerprint, createdAt.ToStore(query.TextSince), query.RequesterKey, query.TextAtMost));
+            batch.BatchCommands.Add(SameText(fingerprint, query.TextSince, query.RequesterKey, query.TextAtMost));
         }
-        batch.BatchCommands.Add(Statement(_maps.RequesterTickets, query.RequesterKey, status.ToStore(TicketStatus.Open), status.ToStore(TicketStatus.Pending),
-            _maps.Tickets["UpdatedAt"].ToStore(query.TicketsSince), query.TicketLimit));
+        batch.BatchCommands.Add(RequesterTickets(query.RequesterKey, query.TicketsSince, query.TicketLimit));
         batch.BatchCommands.Add(Statement(_maps.BucketOf, query.RequesterKey));
         if (query.OrderNumber is { } number)
         {
-            batch.BatchCommands.Add(Statement(_maps.OrderByNumber, number));
+            batch.BatchCommands.Add(OrderByNumber(number));
         }
+    }
+
+    private NpgsqlBatchCommand RecentOrders(string accountId, int limit) => Statement(_maps.RecentOrders, accountId, limit);
+
+    private NpgsqlBatchCommand OrderByNumber(string number) => Statement(_maps.OrderByNumber, number);
+
+    private NpgsqlBatchCommand AppealsSince(string requesterKey, DateTimeOffset since) =>
+        Statement(_maps.AppealsSince, requesterKey, _maps.Appeals["CreatedAt"].ToStore(since));
+
+    private NpgsqlBatchCommand SameText(long fingerprint, DateTimeOffset since, string requesterKey, int atMost) =>
+        Statement(_maps.SameText, fingerprint, _maps.Appeals["CreatedAt"].ToStore(since), requesterKey, atMost);
+
+    private NpgsqlBatchCommand RequesterTickets(string requesterKey, DateTimeOffset updatedSince, int limit)
+    {
+        var status = _maps.Tickets["Status"];
+        return Statement(_maps.RequesterTickets, requesterKey, status.ToStore(TicketStatus.Open), status.ToStore(TicketStatus.Pending),
+            _maps.Tickets["UpdatedAt"].ToStore(updatedSince), limit);
     }
 
     // Reads AddHistory's results from the reader's current one on, leaving it on the last.
@@ -207,7 +213,7 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     }
 
     public ValueTask<Ticket?> FullTicketAsync(long seq, CancellationToken ct) =>
-        OneAsync(_maps.Tickets, _maps.TicketBySeq, ct, seq);
+        OneAsync(_maps.Tickets, Statement(_maps.TicketBySeq, seq), ct);
 
     public async ValueTask InsertTicketAsync(Ticket ticket, CancellationToken ct)
     {
@@ -474,18 +480,18 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
     private static bool IsLostRace(PostgresException ex) =>
         ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
-    private async ValueTask<T?> OneAsync<T>(RowMap<T> map, string sql, CancellationToken ct, params object?[] args) where T : class
+    private async ValueTask<T?> OneAsync<T>(RowMap<T> map, NpgsqlBatchCommand statement, CancellationToken ct) where T : class
     {
         await using var batch = Batch();
-        batch.BatchCommands.Add(Statement(sql, args));
+        batch.BatchCommands.Add(statement);
         await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? map.Materialize(reader) : null;
     }
 
-    private async ValueTask<List<T>> ManyAsync<T>(RowMap<T> map, string sql, CancellationToken ct, params object?[] args) where T : class
+    private async ValueTask<List<T>> ManyAsync<T>(RowMap<T> map, NpgsqlBatchCommand statement, CancellationToken ct) where T : class
     {
         await using var batch = Batch();
-        batch.BatchCommands.Add(Statement(sql, args));
+        batch.BatchCommands.Add(statement);
         await using var reader = await ExecuteAsync(batch, ct).ConfigureAwait(false);
         return await RowsAsync(map, reader, ct).ConfigureAwait(false);
     }
