@@ -66,6 +66,38 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task SendersOfTheSameText_AreCountedOnceEach_UpToTheLimit_AsEfCoreCountsThem()
+    {
+        var client = _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        // Three senders, each twice (the session tells senders apart itself, without SQL's DISTINCT).
+        var text = "Где мой заказ, уже неделя прошла " + Api.NewId("t");
+        var accounts = Enumerable.Range(0, 3).Select(_ => Api.NewId("a")).ToList();
+        foreach (var account in accounts.SelectMany(a => new[] { a, a }))
+        {
+            await client.PutAccountAsync(account);
+            var (response, _) = await client.PostAppealAsync(Api.Appeal(account, null, "other", text, photo: false));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
+        var fingerprint = (await db.Appeals.AsNoTracking().FirstAsync(a => a.RequesterKey == "account:" + accounts[0])).TextFingerprint;
+        Assert.NotEqual(0, fingerprint);
+        var ef = new EfGateContextSource(db);
+        using var session = _factory.Services.GetRequiredService<EmbeddedIntakeStore>().Open();
+        var since = Api.Now.AddDays(-1);
+        foreach (var (asking, atMost, expected) in new[] { ("account:nobody", 10, 3), ("account:" + accounts[1], 10, 2), ("account:nobody", 2, 2), ("account:nobody", 1, 1) })
+        {
+            Assert.Equal(expected, await session.OtherRequestersWithTextAsync(fingerprint, since, asking, atMost, CancellationToken.None));
+            Assert.Equal(expected, await ef.OtherRequestersWithTextAsync(fingerprint, since, asking, atMost, CancellationToken.None));
+        }
+        Assert.Equal(0, await session.OtherRequestersWithTextAsync(fingerprint, Api.Now.AddDays(1), "account:nobody", 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AWriteThatLosesItsRace_IsRolledBackAlone_AndItsBatchCommits()
     {
         _factory.Integration();

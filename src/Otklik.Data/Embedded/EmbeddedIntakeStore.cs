@@ -41,7 +41,8 @@ public sealed class EmbeddedIntakeStore
                 ["orders"] = $"SELECT {ListedOrders.SelectList()} FROM \"{Orders.Table}\" WHERE \"AccountId\" = $a ORDER BY \"CreatedAt\" DESC LIMIT {{limit}}",
                 ["order"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"Number\" = $n LIMIT 1",
                 ["appeals-since"] = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s",
-                ["same-text"] = $"SELECT COUNT(*) FROM (SELECT DISTINCT \"RequesterKey\" FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k LIMIT {{limit}})",
+                // Told apart by the session (few rows): SQL's DISTINCT would build a temporary b-tree for every appeal.
+                ["same-text"] = $"SELECT \"RequesterKey\" FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k",
                 ["ticket"] = $"SELECT {Tickets.SelectList()} FROM \"{Tickets.Table}\" WHERE \"Seq\" = $s",
                 ["tickets"] = $"SELECT {TicketFacts.SelectList()} FROM \"{Tickets.Table}\" WHERE \"RequesterKey\" = $k AND (\"Status\" IN ($open, $pending) OR \"UpdatedAt\" >= $s) ORDER BY \"UpdatedAt\" DESC LIMIT {{limit}}",
                 ["bucket"] = $"SELECT {Buckets.SelectList()} FROM \"{Buckets.Table}\" WHERE \"RequesterKey\" = $k LIMIT 1",

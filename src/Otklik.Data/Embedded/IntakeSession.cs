@@ -78,12 +78,17 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
 
     public ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct)
     {
-        var statement = Command(Limited("same-text", atMost),
+        var statement = Command("same-text",
             ("$f", fingerprint), ("$s", _maps.Appeals["CreatedAt"].ToStore(since)), ("$k", requesterKey));
         try
         {
-            statement.Step();
-            return new(statement.GetInt32(0));
+            // Usually no row at all; a wave's rows come from a handful of senders, each often more than once.
+            HashSet<string>? seen = null;
+            while ((seen?.Count ?? 0) < atMost && statement.Step())
+            {
+                (seen ??= new(StringComparer.Ordinal)).Add(statement.GetString(0));
+            }
+            return new(seen?.Count ?? 0);
         }
         finally
         {
@@ -259,13 +264,8 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
         map.BindInsert(statement, entity);
         try
         {
-            if (!map.KeyGenerated)
-            {
-                return statement.Execute();
-            }
-            // RETURNING: the row is inserted at the first step, which hands back its key.
-            statement.Step();
-            return statement.GetValue(0);
+            statement.Execute();
+            return map.KeyGenerated ? statement.LastInsertRowId() : null;
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteSettings.ConstraintError)
         {

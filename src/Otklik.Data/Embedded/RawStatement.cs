@@ -91,6 +91,9 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>The row id of the connection's last insert: the key of a table whose key is an integer primary key.</summary>
+    public long LastInsertRowId() => raw.sqlite3_last_insert_rowid(_db);
+
     /// <summary>Ready to run again; the bindings stay until bound anew.</summary>
     public void Reset() => raw.sqlite3_reset(_stmt); // its result repeats the step's error, already thrown
 

@@ -65,10 +65,12 @@ internal sealed class RowMap<T> where T : class
     /// <summary>The columns an insert writes (all but a store-made key), in a stable order.</summary>
     public IReadOnlyList<Column> InsertedColumns => _inserted;
 
-    /// <summary>The INSERT of one row, with <c>RETURNING</c> the store-made key when there is one.</summary>
+    /// <summary>
+    /// The INSERT of one row. A store-made key is SQLite's row id (an integer primary key), read after the insert:
+    /// with <c>RETURNING</c> SQLite keeps the returned row in a temporary b-tree, opened and torn down each time.
+    /// </summary>
     public string InsertSql =>
-        $"INSERT INTO \"{Table}\" ({string.Join(", ", _inserted.Select(c => c.Quoted))}) VALUES ({string.Join(", ", _inserted.Select(c => c.Parameter))})"
-        + (KeyGenerated ? $" RETURNING {Key.Quoted}" : "");
+        $"INSERT INTO \"{Table}\" ({string.Join(", ", _inserted.Select(c => c.Quoted))}) VALUES ({string.Join(", ", _inserted.Select(c => c.Parameter))})";
 
     /// <summary>The UPDATE of one row by its key, and, when the entity has a concurrency token, only if it still has <c>$original</c>.</summary>
     public string UpdateSql

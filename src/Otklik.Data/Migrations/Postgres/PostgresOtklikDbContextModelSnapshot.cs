@@ -484,7 +484,7 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("TicketId")
                         .IsUnique();
 
-                    b.HasIndex("RequesterKey", "Status");
+                    b.HasIndex("RequesterKey", "UpdatedAt");
 
                     b.HasIndex("Status", "FirstResponseDue");
 

@@ -476,7 +476,7 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("TicketId")
                         .IsUnique();
 
-                    b.HasIndex("RequesterKey", "Status");
+                    b.HasIndex("RequesterKey", "UpdatedAt");
 
                     b.HasIndex("Status", "FirstResponseDue");
 
