@@ -262,22 +262,12 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
     {
         var statement = Prepared(name, () => map.InsertSql);
         map.BindInsert(statement, entity);
-        try
-        {
-            statement.Execute();
-            return map.KeyGenerated ? statement.LastInsertRowId() : null;
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteSettings.ConstraintError)
-        {
-            throw new StoreConflictException($"{map.Table}: {ex.Message}", ex);
-        }
-        finally
-        {
-            statement.Reset();
-        }
+        Run(statement, map.Table);
+        return map.KeyGenerated ? statement.LastInsertRowId() : null;
     }
 
-    private static int Run(RawStatement statement)
+    /// <summary>Runs a statement; a broken constraint (a key another intake took) is a lost race.</summary>
+    private static int Run(RawStatement statement, string? table = null)
     {
         try
         {
@@ -285,7 +275,7 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteSettings.ConstraintError)
         {
-            throw new StoreConflictException(ex.Message, ex);
+            throw new StoreConflictException(table is null ? ex.Message : $"{table}: {ex.Message}", ex);
         }
     }
 
