@@ -69,8 +69,7 @@ public sealed partial class AppealReview(
         while (!ct.IsCancellationRequested && admitted < max)
         {
             var policy = policies.Current;
-            var next = await db.Appeals.AsNoTracking().Where(a => a.AwaitingAdmission)
-                .OrderBy(a => a.Priority).ThenBy(a => a.ReceivedAt).ThenBy(a => a.AppealId)
+            var next = await db.Appeals.AsNoTracking().InAdmissionOrder()
                 .Select(a => new { a.AppealId, a.RequesterKey, a.Priority }).FirstOrDefaultAsync(ct);
             if (next is null)
             {

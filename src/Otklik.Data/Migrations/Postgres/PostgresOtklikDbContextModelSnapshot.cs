@@ -175,7 +175,8 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("TextFingerprint", "CreatedAt");
 
-                    b.HasIndex("AwaitingAdmission", "Priority", "ReceivedAt");
+                    b.HasIndex(new[] { "Priority", "ReceivedAt", "AppealId" }, "IX_appeals_awaiting_admission")
+                        .HasFilter("\"AwaitingAdmission\"");
 
                     b.ToTable("appeals", (string)null);
                 });

@@ -169,7 +169,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("TextFingerprint", "CreatedAt");
 
-                    b.HasIndex("AwaitingAdmission", "Priority", "ReceivedAt");
+                    b.HasIndex(new[] { "Priority", "ReceivedAt", "AppealId" }, "IX_appeals_awaiting_admission")
+                        .HasFilter("\"AwaitingAdmission\"");
 
                     b.ToTable("appeals", (string)null);
                 });
