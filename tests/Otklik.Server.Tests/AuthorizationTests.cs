@@ -172,5 +172,7 @@ public sealed partial class AuthorizationTests : IDisposable
             Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
         }
         Assert.DoesNotContain("<b>Анна</b>", workspace, StringComparison.Ordinal);
+        // The agent sees the appeal behind the ticket, with the gate's trace of its decision.
+        Assert.Contains($"<strong>{decision.Str("appeal_id")}</strong>: accepted", workspace, StringComparison.Ordinal);
     }
 }

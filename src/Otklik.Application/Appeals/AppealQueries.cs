@@ -17,9 +17,12 @@ public sealed class AppealQueries(OtklikDbContext db)
         return appeal is null ? null : await ViewAsync(appeal, ct);
     }
 
+    /// <summary>The decision as stored with the appeal (and as changed since, by an override).</summary>
+    public static Decision DecisionOf(Appeal appeal) => JsonSerializer.Deserialize<Decision>(appeal.DecisionJson, OtklikJson.Options)!;
+
     public async Task<View> ViewAsync(Appeal appeal, CancellationToken ct)
     {
-        var decision = JsonSerializer.Deserialize<Decision>(appeal.DecisionJson, OtklikJson.Options)!;
+        var decision = DecisionOf(appeal);
         var ids = new[] { appeal.TicketId, appeal.AdmittedTicketId }.Where(id => id is not null).ToList();
         var tickets = ids.Count == 0 ? [] : await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.TicketId)).ToListAsync(ct);
         return new View(appeal, decision, tickets.FirstOrDefault(t => t.TicketId == appeal.TicketId), tickets.FirstOrDefault(t => t.TicketId == appeal.AdmittedTicketId));
@@ -66,7 +69,7 @@ public sealed class AppealQueries(OtklikDbContext db)
         var tickets = ids.Count == 0 ? new Dictionary<string, Ticket>() : await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.TicketId)).ToDictionaryAsync(t => t.TicketId, ct);
         var views = appeals.Select(a => new View(
             a,
-            JsonSerializer.Deserialize<Decision>(a.DecisionJson, OtklikJson.Options)!,
+            DecisionOf(a),
             a.TicketId is { } t ? tickets.GetValueOrDefault(t) : null,
             a.AdmittedTicketId is { } at ? tickets.GetValueOrDefault(at) : null)).ToList();
         return (views, next);

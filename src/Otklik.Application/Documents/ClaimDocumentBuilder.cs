@@ -21,6 +21,21 @@ public sealed class ClaimDocumentBuilder(OtklikDbContext db, PolicyProvider poli
 
     public sealed record TimelineEntry(DateTimeOffset At, string Text);
 
+    /// <summary>
+    /// The appeals a claim cites: the ticket's own, and — when it is about an order — every appeal the
+    /// requester sent about that order and problem, answered or not. Each alternative has an index.
+    /// </summary>
+    public static IQueryable<Appeal> Evidence(IQueryable<Appeal> appeals, Ticket ticket)
+    {
+        var id = ticket.TicketId;
+        if (ticket.OrderNumber is not { } order)
+        {
+            return appeals.OfTicket(id);
+        }
+        var (requester, type) = (ticket.RequesterKey, ticket.ProblemType);
+        return appeals.Where(a => a.TicketId == id || a.AdmittedTicketId == id || (a.RequesterKey == requester && a.OrderNumber == order && a.ProblemType == type));
+    }
+
     public async Task<ClaimDocument?> BuildAsync(string ticketId, DocumentKind kind, CancellationToken ct)
     {
         var ticket = await db.Tickets.AsNoTracking().Include(t => t.Messages).Include(t => t.Events).FirstOrDefaultAsync(t => t.TicketId == ticketId, ct);
@@ -30,10 +45,7 @@ public sealed class ClaimDocumentBuilder(OtklikDbContext db, PolicyProvider poli
         }
         var account = ticket.AccountId is null ? null : await db.Requesters.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == ticket.AccountId, ct);
         var order = ticket.OrderNumber is null ? null : await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Number == ticket.OrderNumber, ct);
-        var appeals = await db.Appeals.AsNoTracking()
-            .Where(a => a.TicketId == ticketId || a.AdmittedTicketId == ticketId
-                || (a.RequesterKey == ticket.RequesterKey && ticket.OrderNumber != null && a.OrderNumber == ticket.OrderNumber && a.ProblemType == ticket.ProblemType))
-            .OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        var appeals = await Evidence(db.Appeals.AsNoTracking(), ticket).OrderBy(a => a.CreatedAt).ToListAsync(ct);
         var policy = policies.Current;
         var type = policy.FindProblemType(ticket.ProblemType);
         var now = time.GetUtcNow();

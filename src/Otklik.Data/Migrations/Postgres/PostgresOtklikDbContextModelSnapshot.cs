@@ -162,9 +162,13 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasKey("AppealId");
 
+                    b.HasIndex("AdmittedTicketId")
+                        .HasFilter("\"AdmittedTicketId\" IS NOT NULL");
+
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("TicketId");
+                    b.HasIndex("TicketId")
+                        .HasFilter("\"TicketId\" IS NOT NULL");
 
                     b.HasIndex("ClientName", "IdempotencyKey")
                         .IsUnique();

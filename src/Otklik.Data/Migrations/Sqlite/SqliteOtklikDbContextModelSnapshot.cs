@@ -156,9 +156,13 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasKey("AppealId");
 
+                    b.HasIndex("AdmittedTicketId")
+                        .HasFilter("\"AdmittedTicketId\" IS NOT NULL");
+
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("TicketId");
+                    b.HasIndex("TicketId")
+                        .HasFilter("\"TicketId\" IS NOT NULL");
 
                     b.HasIndex("ClientName", "IdempotencyKey")
                         .IsUnique();

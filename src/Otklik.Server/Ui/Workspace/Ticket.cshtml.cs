@@ -16,7 +16,7 @@ using Otklik.Server.Endpoints;
 namespace Otklik.Server.Ui.Workspace;
 
 /// <summary>The ticket page: the conversation across channels, the customer's orders and earlier tickets, the gate's trace, reply and status.</summary>
-public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, AppealQueries appeals, CustomerPortal portal, OtklikDbContext db, Views views, Application.Policy.PolicyProvider policies) : PageModel
+public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, CustomerPortal portal, OtklikDbContext db, Views views, Application.Policy.PolicyProvider policies) : PageModel
 {
     public TicketView? Ticket { get; private set; }
     public Requester? Customer { get; private set; }
@@ -41,16 +41,9 @@ public sealed class TicketModel(TicketQueries tickets, TicketCommands commands, 
             Orders = await portal.OrdersAsync(accountId, ct);
         }
         Earlier = [.. (await tickets.ForRequesterAsync(ticket.RequesterKey, ct)).Where(t => t.TicketId != id)];
-        var appealIds = await db.Appeals.AsNoTracking().Where(a => a.TicketId == id || a.AdmittedTicketId == id).OrderBy(a => a.CreatedAt).Select(a => a.AppealId).ToListAsync(ct);
-        var traces = new List<TraceView>();
-        foreach (var appealId in appealIds)
-        {
-            if (await appeals.GetAsync(appealId, ct) is { } view)
-            {
-                traces.Add(views.Trace(view.Appeal, view.Decision));
-            }
-        }
-        Traces = traces;
+        // One query for the ticket's appeals (a trace needs the appeal and its decision, nothing else).
+        var ofTicket = await db.Appeals.AsNoTracking().OfTicket(id).OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        Traces = [.. ofTicket.Select(a => views.Trace(a, AppealQueries.DecisionOf(a)))];
         Agents = await db.Agents.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(ct);
         // Macros come filled for this ticket, so inserting one is a copy, not a template the agent edits by hand.
         var name = Customer?.Name ?? "";
