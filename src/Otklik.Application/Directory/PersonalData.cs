@@ -83,7 +83,11 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
             DeleteAttachments(appeal.IdempotencyKey);
         }
         var accountTickets = db.Tickets.OfAccount(accountId);
-        var messages = await db.TicketMessages.Where(m => m.Author == MessageAuthor.Customer && accountTickets.Any(t => t.Seq == m.TicketSeq)).ToListAsync(ct);
+        // From the account's tickets to their messages (an EXISTS the other way round read every message).
+        var messages = await (from t in accountTickets
+                              join m in db.TicketMessages on t.Seq equals m.TicketSeq
+                              where m.Author == MessageAuthor.Customer
+                              select m).ToListAsync(ct);
         foreach (var message in messages)
         {
             db.Entry(message).Property(m => m.Text).CurrentValue = Redacted;

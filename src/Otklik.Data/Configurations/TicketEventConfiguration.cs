@@ -14,5 +14,7 @@ internal sealed class TicketEventConfiguration : IEntityTypeConfiguration<Ticket
         b.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
         b.Property(e => e.Detail).HasMaxLength(500);
         b.HasIndex(e => new { e.TicketSeq, e.At });
+        // The dashboard's escalation ladder counts events in its range.
+        b.HasIndex(e => e.At);
     }
 }

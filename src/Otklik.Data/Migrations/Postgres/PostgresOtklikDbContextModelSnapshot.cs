@@ -486,6 +486,10 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasKey("Seq");
 
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Queue");
+
                     b.HasIndex("TicketId")
                         .IsUnique();
 
@@ -524,6 +528,8 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("At");
 
                     b.HasIndex("TicketSeq", "At");
 

@@ -478,6 +478,10 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasKey("Seq");
 
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Queue");
+
                     b.HasIndex("TicketId")
                         .IsUnique();
 
@@ -514,6 +518,8 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("At");
 
                     b.HasIndex("TicketSeq", "At");
 
