@@ -30,8 +30,8 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         // and torn down each time). A requester has few tickets, so a filter on status reads them all anyway.
         b.HasIndex(t => new { t.RequesterKey, t.UpdatedAt });
         b.HasIndex(t => new { t.Status, t.Queue });
-        // A queue's list without a status filter, newest first (the entries of one queue are in Seq order).
-        b.HasIndex(t => t.Queue);
+        // A queue's list without a status filter, newest first: read in index order in either store.
+        b.HasIndex(t => new { t.Queue, t.Seq });
         // The dashboard's compliance figures are over the tickets opened in its range.
         b.HasIndex(t => t.CreatedAt);
         b.HasMany(t => t.Messages).WithOne().HasForeignKey(m => m.TicketSeq).OnDelete(DeleteBehavior.Cascade);

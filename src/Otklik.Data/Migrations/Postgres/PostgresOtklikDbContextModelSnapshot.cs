@@ -488,10 +488,10 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("Queue");
-
                     b.HasIndex("TicketId")
                         .IsUnique();
+
+                    b.HasIndex("Queue", "Seq");
 
                     b.HasIndex("RequesterKey", "UpdatedAt");
 

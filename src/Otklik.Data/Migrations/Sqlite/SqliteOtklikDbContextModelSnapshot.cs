@@ -480,10 +480,10 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("Queue");
-
                     b.HasIndex("TicketId")
                         .IsUnique();
+
+                    b.HasIndex("Queue", "Seq");
 
                     b.HasIndex("RequesterKey", "UpdatedAt");
 

@@ -16,9 +16,9 @@ namespace Otklik.Data.Migrations.Postgres
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_tickets_Queue",
+                name: "IX_tickets_Queue_Seq",
                 table: "tickets",
-                column: "Queue");
+                columns: new[] { "Queue", "Seq" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ticket_events_At",
@@ -34,7 +34,7 @@ namespace Otklik.Data.Migrations.Postgres
                 table: "tickets");
 
             migrationBuilder.DropIndex(
-                name: "IX_tickets_Queue",
+                name: "IX_tickets_Queue_Seq",
                 table: "tickets");
 
             migrationBuilder.DropIndex(
