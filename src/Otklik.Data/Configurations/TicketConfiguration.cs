@@ -29,8 +29,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         // SQLite sorted them in a temporary b-tree of its own for every appeal (a pager and page cache opened
         // and torn down each time). A requester has few tickets, so a filter on status reads them all anyway.
         b.HasIndex(t => new { t.RequesterKey, t.UpdatedAt });
-        b.HasIndex(t => new { t.Status, t.Queue });
-        // A queue's list without a status filter, newest first: read in index order in either store.
+        // A queue's list, with a status filter or without, newest first: read in index order in either store
+        // (SQLite's entries of one key follow the row id; PostgreSQL's would be sorted after a full read).
+        b.HasIndex(t => new { t.Status, t.Queue, t.Seq });
         b.HasIndex(t => new { t.Queue, t.Seq });
         // The dashboard's compliance figures are over the tickets opened in its range.
         b.HasIndex(t => t.CreatedAt);

@@ -499,7 +499,7 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "LegalDeadline");
 
-                    b.HasIndex("Status", "Queue");
+                    b.HasIndex("Status", "Queue", "Seq");
 
                     b.ToTable("tickets", (string)null);
                 });

@@ -491,7 +491,7 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "LegalDeadline");
 
-                    b.HasIndex("Status", "Queue");
+                    b.HasIndex("Status", "Queue", "Seq");
 
                     b.ToTable("tickets", (string)null);
                 });
