@@ -20,3 +20,24 @@ start_otklik() {
 high_capacity() {
   curl -sf -X PUT "http://127.0.0.1:$1/api/v1/capacity" -H "Authorization: Bearer $SUP_KEY" -H 'Content-Type: application/json' -d '{"agents_online":100000,"avg_handle_minutes":10}' >/dev/null
 }
+
+# Processor time (user + system, clock ticks) of a process or thread from its stat file: fields 14 and 15,
+# counted after the command name, which may hold spaces.
+cpu_ticks() { sed -E 's/^.*\) //' "$1" | awk '{ print $12 + $13 }'; }
+
+# Ticks spent so far by the tiered JIT's background compiler of process $1 (still busy after a short warm-up).
+jit_ticks() {
+  local total=0 task
+  for task in /proc/"$1"/task/*; do
+    grep -q '^.NET Tiered Com' "$task/comm" 2>/dev/null && total=$((total + $(cpu_ticks "$task/stat")))
+  done
+  echo "$total"
+}
+
+# The machine's counters from /proc/stat (total, idle + iowait, steal), and the shares of a window between two readings:
+# how idle the cores were, and how much the hypervisor gave to other guests (a VM's pace moving between runs).
+machine_ticks() { awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6, $9 }' /proc/stat; }
+machine_share() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1]; if (t < 1) t = 1;
+    printf "machine_idle_pct=%.0f steal_pct=%.1f", 100 * (y[2] - x[2]) / t, 100 * (y[3] - x[3]) / t }'
+}

@@ -4,6 +4,8 @@
 # one row into SQLite. Prints both and their ratio. Everything runs on 127.0.0.1 and stops itself.
 #   bench/load/run.sh                 # 64 connections, 15 s each
 #   CONNECTIONS=16 DURATION=30s bench/load/run.sh
+# Each result line also gives the processor time the server spent per request (all its threads, user +
+# system), the part of it the tiered JIT still compiled, and how idle the machine was meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15s}
@@ -24,18 +26,31 @@ trap cleanup EXIT
 # Otklik, embedded default, demo marketplace with $ACCOUNTS buyers, capacity high so the load rule stays quiet.
 start_otklik 5091 "$work/otklik" "$work/otklik.log" Demo__Buyers=$ACCOUNTS
 pids+=("$started")
+otklik_pid=$started
 high_capacity 5091
 
 dotnet bench/Otklik.BareInsert/bin/Release/net10.0/Otklik.BareInsert.dll --data-dir "$work" --urls http://127.0.0.1:5092 >"$work/bare.log" 2>&1 &
-pids+=($!)
+bare_pid=$!
+pids+=("$bare_pid")
 for _ in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:5092/ && break; sleep 0.5; done
 
 run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
+# measured PID URL: one measured run, with the processor time the server spent on it (user + system, all
+# threads) per request, and how much of that was the tiered JIT's background compiler still at work.
+measured() {
+  local pid=$1 hz t0 t1 j0 j1 m0 m1 result n
+  hz=$(getconf CLK_TCK)
+  m0=$(machine_ticks); t0=$(cpu_ticks "/proc/$pid/stat"); j0=$(jit_ticks "$pid")
+  result=$(run "$2")
+  t1=$(cpu_ticks "/proc/$pid/stat"); j1=$(jit_ticks "$pid"); m1=$(machine_ticks)
+  n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
+  echo "$result server_cpu_us=$(( (t1 - t0) * 1000000 / hz / (n > 0 ? n : 1) )) jit_cpu_ms=$(( (j1 - j0) * 1000 / hz )) $(machine_share "$m0" "$m1")"
+}
 # Warm both (tiered JIT, connection pools, SQLite page cache), then measure.
 DURATION=$WARMUP run http://127.0.0.1:5092 >/dev/null
 DURATION=$WARMUP run http://127.0.0.1:5091 >/dev/null
-bare=$(run http://127.0.0.1:5092)
-otklik=$(run http://127.0.0.1:5091)
+bare=$(measured "$bare_pid" http://127.0.0.1:5092)
+otklik=$(measured "$otklik_pid" http://127.0.0.1:5091)
 outcomes=$(sqlite3 "$work/otklik/otklik.db" "select Outcome, count(*) from appeals group by Outcome order by 2 desc;" 2>/dev/null | tr '\n' ' ' || true)
 
 rps() { sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$1"; }

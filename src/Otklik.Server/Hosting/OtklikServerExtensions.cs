@@ -43,6 +43,11 @@ public static class OtklikServerExtensions
         // request — measured as 4 % of the CPU under an overload that sheds 15,000 requests a second.
         Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i =>
             i.Meter.Name == OtklikMetrics.MeterName || (i.Meter.Name == "Microsoft.AspNetCore.Hosting" && i.Name == "http.server.request.duration"));
+        // The runtime's and Kestrel's event counters stay, without the per-request events: at its default level
+        // (Informational) the adapter's listener made ASP.NET Core write a RequestStart and a RequestStop event
+        // for every request, and dispatch them to a listener that only wants the counters. The counters'
+        // own event is written at LogAlways and passes any level.
+        Metrics.ConfigureEventCounterAdapter(o => o.EventSourceSettingsProvider = _ => new EventCounterAdapterEventSourceSettings { MinimumLevel = System.Diagnostics.Tracing.EventLevel.Critical });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             if (ctx.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && ctx.Exception is not null)
