@@ -25,14 +25,18 @@ high_capacity() {
 # counted after the command name, which may hold spaces.
 cpu_ticks() { sed -E 's/^.*\) //' "$1" | awk '{ print $12 + $13 }'; }
 
-# Ticks spent so far by the tiered JIT's background compiler of process $1 (still busy after a short warm-up).
-jit_ticks() {
-  local total=0 task
+# The tiered JIT's background compiler threads of process $1 and their ticks so far, one "tid ticks" a line.
+jit_threads() {
+  local task
   for task in /proc/"$1"/task/*; do
-    grep -q '^.NET Tiered Com' "$task/comm" 2>/dev/null && total=$((total + $(cpu_ticks "$task/stat")))
+    grep -q '^.NET Tiered Com' "$task/comm" 2>/dev/null && echo "${task##*/} $(cpu_ticks "$task/stat")"
   done
-  echo "$total"
+  return 0
 }
+
+# Ticks the JIT's compiler threads spent between two jit_threads listings: the runtime ends its compiler thread
+# when idle and starts another, so a thread is counted from its first listing (or from its start if new).
+jit_ticks_between() { awk 'FILENAME == ARGV[1] { before[$1] = $2; next } { total += $2 - ($1 in before ? before[$1] : 0) } END { print total + 0 }' "$1" "$2"; }
 
 # The machine's counters from /proc/stat (total, idle + iowait, steal), and the shares of a window between two readings:
 # how idle the cores were, and how much the hypervisor gave to other guests (a VM's pace moving between runs).

@@ -38,13 +38,13 @@ run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATI
 # measured PID URL: one measured run, with the processor time the server spent on it (user + system, all
 # threads) per request, and how much of that was the tiered JIT's background compiler still at work.
 measured() {
-  local pid=$1 hz t0 t1 j0 j1 m0 m1 result n
+  local pid=$1 hz t0 t1 m0 m1 result n
   hz=$(getconf CLK_TCK)
-  m0=$(machine_ticks); t0=$(cpu_ticks "/proc/$pid/stat"); j0=$(jit_ticks "$pid")
+  m0=$(machine_ticks); t0=$(cpu_ticks "/proc/$pid/stat"); jit_threads "$pid" >"$work/jit0"
   result=$(run "$2")
-  t1=$(cpu_ticks "/proc/$pid/stat"); j1=$(jit_ticks "$pid"); m1=$(machine_ticks)
+  t1=$(cpu_ticks "/proc/$pid/stat"); jit_threads "$pid" >"$work/jit1"; m1=$(machine_ticks)
   n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
-  echo "$result server_cpu_us=$(( (t1 - t0) * 1000000 / hz / (n > 0 ? n : 1) )) jit_cpu_ms=$(( (j1 - j0) * 1000 / hz )) $(machine_share "$m0" "$m1")"
+  echo "$result server_cpu_us=$(( (t1 - t0) * 1000000 / hz / (n > 0 ? n : 1) )) jit_cpu_ms=$(( $(jit_ticks_between "$work/jit0" "$work/jit1") * 1000 / hz )) $(machine_share "$m0" "$m1")"
 }
 # Warm both (tiered JIT, connection pools, SQLite page cache), then measure.
 DURATION=$WARMUP run http://127.0.0.1:5092 >/dev/null
