@@ -21,6 +21,9 @@ high_capacity() {
   curl -sf -X PUT "http://127.0.0.1:$1/api/v1/capacity" -H "Authorization: Bearer $SUP_KEY" -H 'Content-Type: application/json' -d '{"agents_online":100000,"avg_handle_minutes":10}' >/dev/null
 }
 
+# field NAME LINE: the value of NAME=value in a RESULT line.
+field() { sed -E "s/.*[ ]$1=([0-9.]+).*/\1/" <<<" $2"; }
+
 # Processor time (user + system, clock ticks) of a process or thread from its stat file: fields 14 and 15,
 # counted after the command name, which may hold spaces.
 cpu_ticks() { sed -E 's/^.*\) //' "$1" | awk '{ print $12 + $13 }'; }

@@ -28,8 +28,9 @@ ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d10s -s bench/load/appeals.lua h
 t0=$(cpu_ticks /proc/$otklik_pid/stat)
 measured=$(ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d"${DURATION}s" -s bench/load/appeals.lua http://127.0.0.1:5093 | grep '^RESULT')
 t1=$(cpu_ticks /proc/$otklik_pid/stat)
-capacity=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$measured")
-served_us=$(( (t1 - t0) * 1000000 / hz / $(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$measured") ))
+capacity=$(field rps "$measured")
+served=$(field requests "$measured")
+served_us=$(( (t1 - t0) * 1000000 / hz / (served > 0 ? served : 1) ))
 echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); concurrency budget $LIMIT (+ $RESERVED in reserve for P1 appeals and reads)"
 echo "capacity (wrk closed loop, $LIMIT connections): $capacity appeals/s, $served_us µs of server processor an appeal"
 # Processor time of this shell's waited-for children so far, in ms: bash's `times` (its second line: user and
@@ -55,5 +56,5 @@ ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d20s -s bench/load/appeals.lua h
 t0=$(cpu_ticks /proc/$started/stat)
 shed=$(ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d10s --latency -s bench/load/appeals.lua http://127.0.0.1:5094 | grep '^RESULT')
 t1=$(cpu_ticks /proc/$started/stat)
-requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$shed")
-echo "shed cost: $(( (t1 - t0) * 1000000 / hz / requests )) µs of server processor a request, $(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$shed") of $requests answered with an error status (the 503s), p50 $(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$shed") ms, p99 $(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$shed") ms at $LIMIT connections; an appeal served: $served_us µs"
+requests=$(field requests "$shed")
+echo "shed cost: $(( (t1 - t0) * 1000000 / hz / (requests > 0 ? requests : 1) )) µs of server processor a request, $(field errors "$shed") of $requests answered with an error status (the 503s), p50 $(field p50_ms "$shed") ms, p99 $(field p99_ms "$shed") ms at $LIMIT connections; an appeal served: $served_us µs"

@@ -35,10 +35,9 @@ DURATION=$WARMUP run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >/dev/null
 run http://127.0.0.1:5094 1 $((CONNECTIONS / 2)) >"$work/a" & a=$!
 run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >"$work/b" & b=$!
 wait $a $b
-rps() { sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$1"; }
 echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); PostgreSQL $(psql --version | awk '{print $3}') on the same machine; wrk -c$CONNECTIONS -d$DURATION after $WARMUP of warm-up"
 echo "one node  : $one"
 echo "two nodes : node A $(cat "$work/a")"
 echo "            node B $(cat "$work/b")"
-echo "two nodes : total $(awk -v a="$(rps "$(cat "$work/a")")" -v b="$(rps "$(cat "$work/b")")" 'BEGIN { printf "%.1f", a + b }') appeals/s"
+echo "two nodes : total $(awk -v a="$(field rps "$(cat "$work/a")")" -v b="$(field rps "$(cat "$work/b")")" 'BEGIN { printf "%.1f", a + b }') appeals/s"
 su postgres -c "psql -qtAc 'drop database if exists \"$db\" with (force)'" >/dev/null 2>&1 || true

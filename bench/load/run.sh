@@ -43,7 +43,7 @@ measured() {
   m0=$(machine_ticks); t0=$(cpu_ticks "/proc/$pid/stat"); jit_threads "$pid" >"$work/jit0"
   result=$(run "$2")
   t1=$(cpu_ticks "/proc/$pid/stat"); jit_threads "$pid" >"$work/jit1"; m1=$(machine_ticks)
-  n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
+  n=$(field requests "$result")
   echo "$result server_cpu_us=$(( (t1 - t0) * 1000000 / hz / (n > 0 ? n : 1) )) jit_cpu_ms=$(( $(jit_ticks_between "$work/jit0" "$work/jit1") * 1000 / hz )) $(machine_share "$m0" "$m1")"
 }
 # Warm both (tiered JIT, connection pools, SQLite page cache), then measure.
@@ -53,9 +53,8 @@ bare=$(measured "$bare_pid" http://127.0.0.1:5092)
 otklik=$(measured "$otklik_pid" http://127.0.0.1:5091)
 outcomes=$(sqlite3 "$work/otklik/otklik.db" "select Outcome, count(*) from appeals group by Outcome order by 2 desc;" 2>/dev/null | tr '\n' ' ' || true)
 
-rps() { sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$1"; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%dT%H:%MZ); wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 echo "bare insert : $bare"
 echo "otklik      : $otklik"
-echo "ratio       : $(awk -v a="$(rps "$otklik")" -v b="$(rps "$bare")" 'BEGIN { printf "%.1f %%", 100 * a / b }') of the bare endpoint"
+echo "ratio       : $(awk -v a="$(field rps "$otklik")" -v b="$(field rps "$bare")" 'BEGIN { printf "%.1f %%", 100 * a / b }') of the bare endpoint"
 echo "outcomes    : $outcomes"
