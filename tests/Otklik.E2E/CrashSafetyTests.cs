@@ -36,6 +36,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         {
             var cs = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = admin };
             cs["Database"] = "otklik_t_crash_" + Guid.NewGuid().ToString("N")[..12];
+            Otklik.Tests.TestLeftovers.Database(admin, (string)cs["Database"]);
             _server.Environment["ConnectionStrings__Postgres"] = cs.ConnectionString;
         }
         return _server.InitializeAsync();

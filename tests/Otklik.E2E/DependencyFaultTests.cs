@@ -24,6 +24,7 @@ public sealed class DependencyFaultTests : IAsyncLifetime
         {
             var cs = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = _postgres };
             cs["Database"] = "otklik_t_fault_" + Guid.NewGuid().ToString("N")[..12];
+            Otklik.Tests.TestLeftovers.Database(_postgres, (string)cs["Database"]);
             _server.Environment["ConnectionStrings__Postgres"] = cs.ConnectionString;
         }
         return _server.InitializeAsync();

@@ -39,6 +39,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
         {
             var cs = new DbConnectionStringBuilder { ConnectionString = admin };
             cs["Database"] = "otklik_t_e2e_" + Guid.NewGuid().ToString("N")[..12];
+            Otklik.Tests.TestLeftovers.Database(admin, (string)cs["Database"]);
             _a.Environment["ConnectionStrings__Postgres"] = _b.Environment["ConnectionStrings__Postgres"] = cs.ConnectionString;
         }
         await _a.InitializeAsync(); // migrates the store and writes the keys first

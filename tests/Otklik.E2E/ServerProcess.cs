@@ -21,6 +21,7 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Otklik.Tests.TestLeftovers.Directory(DataDirectory);
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         await StartAsync();

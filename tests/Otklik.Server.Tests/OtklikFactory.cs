@@ -36,6 +36,7 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "otklik-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
+        Otklik.Tests.TestLeftovers.Directory(DataDirectory);
     }
 
     public string DataDirectory { get; }
@@ -107,6 +108,7 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
     private static string CreateDatabase(string admin, string dataDirectory)
     {
         var name = "otklik_t_" + Path.GetFileName(dataDirectory).ToLowerInvariant();
+        Otklik.Tests.TestLeftovers.Database(admin, name);
         // Many test desks run at once on one server: small pools that let idle connections go quickly.
         var target = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 10, ConnectionIdleLifetime = 5, ConnectionPruningInterval = 1 };
         using var connection = new Npgsql.NpgsqlConnection(admin);
