@@ -326,7 +326,7 @@ public sealed partial class AppealIntake(
 
     private static IntakeResult Replay(Appeal appeal, AppealSubmission submission) =>
         appeal.RequestHash == submission.RequestHash
-            ? new IntakeResult(IntakeStatus.Replayed, appeal, JsonSerializer.Deserialize<Decision>(appeal.DecisionJson, OtklikJson.Options))
+            ? new IntakeResult(IntakeStatus.Replayed, appeal, AppealQueries.DecisionOf(appeal))
             : new IntakeResult(IntakeStatus.Conflict, appeal, null);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Appeal {AppealId} via {Channel}: {Outcome} (decided by {Rule})")]

@@ -149,10 +149,10 @@ public sealed class ClaimDocumentBuilder(OtklikDbContext db, PolicyProvider poli
         var entries = new List<TimelineEntry>();
         foreach (var a in appeals)
         {
-            var decision = JsonSerializer.Deserialize<Decision>(a.DecisionJson, OtklikJson.Options);
-            var reasons = decision?.Reasons.Count > 0 ? " (" + string.Join(", ", decision.Reasons.Select(r => WireName.Of(r.Code))) + ")" : "";
-            var due = decision?.FirstResponseDue is { } d ? $"; срок ответа до {DateTime(d)}" : "";
-            var ticketRef = decision?.Ticket is { } t ? $"; обращение {t.Number}" : "";
+            var decision = Appeals.AppealQueries.DecisionOf(a);
+            var reasons = decision.Reasons.Count > 0 ? " (" + string.Join(", ", decision.Reasons.Select(r => WireName.Of(r.Code))) + ")" : "";
+            var due = decision.FirstResponseDue is { } d ? $"; срок ответа до {DateTime(d)}" : "";
+            var ticketRef = decision.Ticket is { } t ? $"; обращение {t.Number}" : "";
             entries.Add(new(a.ReceivedAt, $"обращение {a.AppealId} через канал {WireName.Of(a.Channel)}: решение {WireName.Of(a.Outcome)}{reasons}{ticketRef}{due}"));
         }
         foreach (var e in ticket.Events.OrderBy(e => e.At))
