@@ -55,6 +55,29 @@ public sealed class RawStatementTests : IDisposable
     }
 
     [Fact]
+    public void EveryStringBound_KeepsItsOwnValue_ThoughOneBufferEncodesThemAll()
+    {
+        using var both = new RawStatement(_connection.Handle!, "SELECT $a, $b, $c");
+        var longer = new string('щ', 5_000); // grows the buffer between two binds
+        both.Bind("$a", "первое");
+        both.Bind("$b", longer);
+        both.Bind("$c", "third");
+        Assert.True(both.Step());
+        Assert.Equal(("первое", longer, "third"), (both.GetString(0), both.GetString(1), both.GetString(2)));
+        both.Reset();
+    }
+
+    [Fact]
+    public void ALoneSurrogate_IsStoredAsTheReplacementCharacter()
+    {
+        using var echo = new RawStatement(_connection.Handle!, "SELECT $s");
+        echo.Bind("$s", "a\ud800b");
+        Assert.True(echo.Step());
+        Assert.Equal("a\ufffdb", echo.GetString(0));
+        echo.Reset();
+    }
+
+    [Fact]
     public void AStatement_RunsAgainWithNewValues_AndNullIsNull()
     {
         using var insert = new RawStatement(_connection.Handle!, "INSERT INTO t (s, n) VALUES ($s, $n) RETURNING k");

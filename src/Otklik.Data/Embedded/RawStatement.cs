@@ -8,8 +8,8 @@ namespace Otklik.Data.Embedded;
 /// Microsoft.Data.Sqlite made, for every execution, a binder object per parameter, a UTF-8 copy of
 /// every string (the decision and the gate snapshot are kilobytes each), an enumerator of statements
 /// and a data reader: a fifth of what the intake allocated, on the store's single writer. Strings are
-/// bound as UTF-16 spans (SQLite converts them itself) and read as Microsoft.Data.Sqlite reads them.
-/// Not thread-safe, like the session that owns it.
+/// bound as UTF-8 encoded here, into one buffer the statement keeps, and read as Microsoft.Data.Sqlite
+/// reads them. Not thread-safe, like the session that owns it.
 /// </summary>
 internal sealed class RawStatement : IDisposable
 {
@@ -21,6 +21,9 @@ internal sealed class RawStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _stmt;
     private readonly Dictionary<string, int> _indexes = new(StringComparer.Ordinal);
+
+    // Reused for every string bound: SQLite copies a bound value at once (SQLITE_TRANSIENT).
+    private byte[] _utf8 = new byte[1024];
 
     public RawStatement(sqlite3 db, string sql)
     {
@@ -49,7 +52,7 @@ internal sealed class RawStatement : IDisposable
     public void Bind(int index, object? value) => Check(value switch
     {
         null or DBNull => raw.sqlite3_bind_null(_stmt, index),
-        string s => raw.sqlite3_bind_text16(_stmt, index, s.AsSpan()),
+        string s => BindText(index, s),
         long l => raw.sqlite3_bind_int64(_stmt, index, l),
         int i => raw.sqlite3_bind_int64(_stmt, index, i),
         bool b => raw.sqlite3_bind_int64(_stmt, index, b ? 1 : 0),
@@ -59,6 +62,23 @@ internal sealed class RawStatement : IDisposable
         byte[] bytes => raw.sqlite3_bind_blob(_stmt, index, bytes),
         _ => throw new NotSupportedException($"A {value.GetType().Name} has no store form here; give its property a converter"),
     });
+
+    /// <summary>
+    /// Bound as UTF-8, the store's own encoding. Bound as UTF-16, SQLite converted each string itself, one
+    /// character at a time into a buffer it allocated (`sqlite3VdbeMemTranslate`, 1.7 % of the server's samples
+    /// under bench/load/run.sh's load, on the single writer: the decision and the gate snapshot are kilobytes);
+    /// .NET's encoder converts whole vectors at a time. A lone surrogate, which UTF-8 cannot carry, becomes U+FFFD.
+    /// </summary>
+    private int BindText(int index, string s)
+    {
+        var most = System.Text.Encoding.UTF8.GetMaxByteCount(s.Length);
+        if (_utf8.Length < most)
+        {
+            _utf8 = new byte[Math.Max(most, 2 * _utf8.Length)];
+        }
+        var length = System.Text.Encoding.UTF8.GetBytes(s, _utf8);
+        return raw.sqlite3_bind_text(_stmt, index, _utf8.AsSpan(0, length));
+    }
 
     /// <summary>Steps once: true while there is a row to read. Call <see cref="Reset"/> when done with the statement.</summary>
     public bool Step()
