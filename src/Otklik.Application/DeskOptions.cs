@@ -37,6 +37,18 @@ public sealed class DeskOptions
     /// <summary>How often a node reloads the API keys in the store (created, rotated, revoked elsewhere).</summary>
     public int KeyRefreshSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Requesters whose history the embedded store's writer keeps in memory between their appeals (account,
+    /// orders, the day's appeals, tickets, rate bucket: ≈ 3 KB each under bench/load/run.sh's load), all
+    /// forgotten when more are known or anything else writes to the store. 0 reads everything from the
+    /// store. Default 25,000 (≈ 70 MB at most).
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int WriterCacheRequesters { get; set; } = 25_000;
+
+    /// <summary>Checks every answer the writer gives from memory against the store, and fails the appeal if they differ (tests).</summary>
+    public bool VerifyWriterCache { get; set; }
+
     /// <summary>Optional policy file; when absent the built-in default policy is used. Reloaded on change.</summary>
     public string? PolicyPath { get; set; }
 }

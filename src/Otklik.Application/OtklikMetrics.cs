@@ -17,7 +17,7 @@ public sealed class OtklikMetrics : IDisposable
 
     private readonly Counter<long> _ladder;
 
-    public OtklikMetrics(IMeterFactory factory, Coordination.SharedStateStatus shared, Load.LoadMonitor load)
+    public OtklikMetrics(IMeterFactory factory, Coordination.SharedStateStatus shared, Load.LoadMonitor load, Appeals.IntakeCommitter? committer = null)
     {
         _meter = factory.Create(MeterName);
         _ladder = _meter.CreateCounter<long>("otklik_sla_ladder_steps", description: "Escalation ladder rungs taken: warnings, first-response breaches, legal queue, systematically unanswered");
@@ -26,6 +26,14 @@ public sealed class OtklikMetrics : IDisposable
         _meter.CreateObservableGauge("otklik_open_tickets", () => load.Last?.OpenTickets ?? 0, description: "Open tickets as last counted");
         _meter.CreateObservableGauge("otklik_shared_state_degraded", () => shared.Degraded ? 1 : 0,
             description: "1 while Redis is configured but not answering (rate limits and load level are per node meanwhile)");
+        if (committer is not null)
+        {
+            _meter.CreateObservableCounter<long>("otklik_writer_cache_reads", () => committer.Cache is { } c
+                ? (IEnumerable<Measurement<long>>)[new Measurement<long>(c.Hits, new KeyValuePair<string, object?>("from", "memory")), new Measurement<long>(c.Misses, new KeyValuePair<string, object?>("from", "store"))]
+                : [], description: "The embedded writer's reads of a requester's history, from its memory or from the store");
+            _meter.CreateObservableCounter("otklik_writer_cache_forgotten", () => committer.Cache?.Forgotten ?? 0,
+                description: "Times the embedded writer dropped every requester it remembered (another connection wrote, a write failed, or it was full)");
+        }
         _appeals = _meter.CreateCounter<long>("otklik_appeals", description: "Appeals decided, by channel and outcome");
         _reasons = _meter.CreateCounter<long>("otklik_decision_reasons", description: "Reason codes given in decisions");
         _overrides = _meter.CreateCounter<long>("otklik_overrides", description: "Held appeals turned into tickets by agents, by the rule that held them");

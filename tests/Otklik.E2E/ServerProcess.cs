@@ -57,6 +57,8 @@ public sealed class ServerProcess : IAsyncLifetime
             UseShellExecute = false,
         };
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Every answer the embedded writer gives from memory is checked against the store here too.
+        start.Environment["Desk__VerifyWriterCache"] = "true";
         foreach (var (key, value) in Environment)
         {
             start.Environment[key] = value;

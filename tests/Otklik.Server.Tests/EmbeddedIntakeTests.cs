@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Otklik.Application;
 using Otklik.Application.Appeals;
 using Otklik.Core.Appeals;
 using Otklik.Data;
@@ -126,6 +127,45 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task ARequestersNextAppeals_AreDecidedFromTheWritersMemory_UntilAnotherConnectionWrites()
+    {
+        var client = _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        var agent = _factory.Agent();
+        var account = Api.NewId("a");
+        var order = Api.NewId("o");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(order, account);
+        var (_, first) = await client.PostAppealAsync(Api.Appeal(account, order));
+        Assert.Equal("accepted", first.Str("outcome"));
+        var ticketId = first.Str("ticket.ticket_id");
+        var cache = _factory.Services.GetRequiredService<IntakeCommitter>().Cache!;
+        var (hits, forgotten) = (cache.Hits, cache.Forgotten);
+
+        // The account, its orders, the day's appeals, its tickets and its bucket: all from memory this time
+        // (and, as in every test here, checked against the store: a difference would fail the appeal).
+        var (_, merged) = await client.PostAppealAsync(Api.Appeal(account, order, text: "Пишу ещё раз: чайник треснул, корпус в трещинах, нужна замена"));
+        Assert.Equal("merged", merged.Str("outcome"));
+        Assert.True(cache.Hits >= hits + 5, $"{cache.Hits - hits} reads from memory");
+        Assert.Equal(forgotten, cache.Forgotten);
+
+        // An agent's change is a commit on another connection: the next batch forgets what it knew.
+        await agent.PostJsonAsync($"/api/v1/tickets/{ticketId}/status", new { status = "solved" });
+        var (_, reopened) = await client.PostAppealAsync(Api.Appeal(account, order, text: "Замену так и не прислали, чайник всё ещё с трещиной"));
+        Assert.Equal("reopened", reopened.Str("outcome"));
+        Assert.Equal(ticketId, reopened.Str("ticket.ticket_id"));
+        Assert.True(cache.Forgotten > forgotten);
+
+        // The reopen went through memory too: a fourth appeal merges into the reopened ticket.
+        var (_, again) = await client.PostAppealAsync(Api.Appeal(account, order, text: "И ещё: на корпусе новые трещины появились"));
+        Assert.Equal("merged", again.Str("outcome"));
+        Assert.Equal(ticketId, again.Str("ticket.ticket_id"));
+    }
+
+    [Fact]
     public async Task UrgentWrites_GoAheadOfTheOrdinaryOnesQueuedBeforeThem()
     {
         _factory.Integration();
@@ -136,7 +176,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         var committer = _factory.Services.GetRequiredService<IntakeCommitter>();
         var writeGate = _factory.Services.GetRequiredService<StoreWriteGate>();
         var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        ValueTask<string> Run(IntakeSession s, string name)
+        ValueTask<string> Run(IIntakeSession s, string name)
         {
             order.Enqueue(name);
             return Insert(s, Api.NewId(name));
@@ -188,7 +228,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         await using var sqlite = new SqliteOtklikDbContext(new DbContextOptionsBuilder<SqliteOtklikDbContext>().UseSqlite("Data Source=:memory:").Options);
         var missing = Path.Combine(_factory.DataDirectory, "no-such-directory", "otklik.db");
         var store = new EmbeddedIntakeStore($"Data Source={missing};Mode=ReadWrite", sqlite.Model);
-        await using var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance);
+        await using var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Options.Options.Create(new DeskOptions { VerifyWriterCache = true }), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance);
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "never")).WaitAsync(TimeSpan.FromSeconds(10)));
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => committer.WriteAsync(s => Insert(s, "still-never")).WaitAsync(TimeSpan.FromSeconds(10)));
     }
@@ -209,7 +249,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         var text = new string('ж', 1500); // about a page of its own for each appeal
         var sizes = new List<long>();
         var written = 0;
-        await using (var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance, checkpointEvery: 100))
+        await using (var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Options.Options.Create(new DeskOptions { VerifyWriterCache = true }), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance, checkpointEvery: 100))
         {
             // One wave always queued behind the one being written: the writer never idles, so the
             // checkpointer alone never finds the log fully copied. A log that grows with every wave never
@@ -233,7 +273,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
 
     // An intake's write with its decision's time (≈ 100 µs, inside the transaction as the real one is):
     // written back to back, the transactions leave the checkpointer no moment with the log fully copied.
-    private static ValueTask<string> Decided(IntakeSession session, string key, string text)
+    private static ValueTask<string> Decided(IIntakeSession session, string key, string text)
     {
         var until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 10_000;
         while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
@@ -243,9 +283,9 @@ public sealed class EmbeddedIntakeTests : IDisposable
         return Insert(session, key, text);
     }
 
-    private static ValueTask<string> Insert(IntakeSession session, string key, string text = "проверка")
+    private static async ValueTask<string> Insert(IIntakeSession session, string key, string text = "проверка")
     {
-        session.InsertAppeal(new Appeal
+        await session.InsertAppealAsync(new Appeal
         {
             AppealId = Api.NewId("ap"),
             ClientName = "test",
@@ -258,7 +298,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
             DecisionJson = "{}",
             CreatedAt = Api.Now,
             ReceivedAt = Api.Now,
-        });
-        return ValueTask.FromResult(key);
+        }, CancellationToken.None);
+        return key;
     }
 }

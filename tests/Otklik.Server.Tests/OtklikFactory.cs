@@ -80,6 +80,8 @@ public sealed class OtklikFactory : WebApplicationFactory<Program>
         builder.UseSetting("Desk:OutboxIntervalSeconds", "3600");
         builder.UseSetting("Desk:PolicySyncSeconds", "3600");
         builder.UseSetting("Desk:KeyRefreshSeconds", "3600");
+        // Every answer the embedded writer gives from memory is checked against the store in every test.
+        builder.UseSetting("Desk:VerifyWriterCache", "true");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -131,7 +131,7 @@ public sealed partial class AppealIntake(
         }
     }
 
-    private async ValueTask<IntakeResult> DecideAndStoreAsync(IntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct) =>
+    private async ValueTask<IntakeResult> DecideAndStoreAsync(IIntakeSession session, AppealSubmission submission, ProblemTypeDefinition type, NormalizedText text, RequestParts parts, GatePolicy policy, CancellationToken ct) =>
         await DecideAndStoreAsync(session, submission, await Resolve(session, submission, ct), type, text, parts, policy, time.GetUtcNow(), ct);
 
     /// <summary>The intake inside a store's transaction, the same on both stores: lock, replay or decide, write.</summary>

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Otklik.Data;
 using Otklik.Data.Embedded;
 
 namespace Otklik.Application.Appeals;
@@ -36,6 +38,8 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     private const int MaxCheckpointPasses = 6;
 
     private readonly int _checkpointEvery;
+    private readonly int _cacheRequesters;
+    private readonly bool _verifyCache;
 
     private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -58,14 +62,16 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     private int _catchUpDue;
     private Exception? _failure;
 
-    public IntakeCommitter(EmbeddedIntakeStore store, StoreWriteGate writeGate, ILogger<IntakeCommitter> logger)
-        : this(store, writeGate, logger, DefaultCheckpointEvery)
+    public IntakeCommitter(EmbeddedIntakeStore store, StoreWriteGate writeGate, IOptions<DeskOptions> options, ILogger<IntakeCommitter> logger)
+        : this(store, writeGate, options, logger, DefaultCheckpointEvery)
     {
     }
 
-    internal IntakeCommitter(EmbeddedIntakeStore store, StoreWriteGate writeGate, ILogger<IntakeCommitter> logger, int checkpointEvery)
+    internal IntakeCommitter(EmbeddedIntakeStore store, StoreWriteGate writeGate, IOptions<DeskOptions> options, ILogger<IntakeCommitter> logger, int checkpointEvery)
     {
         _checkpointEvery = checkpointEvery;
+        _cacheRequesters = options.Value.WriterCacheRequesters;
+        _verifyCache = options.Value.VerifyWriterCache;
         _store = store;
         _writeGate = writeGate;
         _logger = logger;
@@ -75,7 +81,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="write"/> in the next transaction; completes once that transaction is committed.</summary>
-    public Task<T> WriteAsync<T>(Func<IntakeSession, ValueTask<T>> write, bool urgent = false)
+    public Task<T> WriteAsync<T>(Func<IIntakeSession, ValueTask<T>> write, bool urgent = false)
     {
         var job = new Job<T>(write);
         if (urgent)
@@ -126,6 +132,8 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
             return;
         }
         using var writer = session;
+        var remembered = new CachingIntakeSession(session, _cacheRequesters, _verifyCache);
+        Cache = remembered;
         var batch = new List<Job>(MaxBatch);
         while (!_urgent.IsEmpty || await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -158,28 +166,30 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                     _sinceCheckpoint = 0;
                     _checkpointDue.Release();
                 }
-                await CommitAsync(session, batch).ConfigureAwait(false);
+                await CommitAsync(session, remembered, batch).ConfigureAwait(false);
             }
             batch.Clear();
         }
     }
 
-    private async ValueTask CommitAsync(IntakeSession session, List<Job> batch)
+    private async ValueTask CommitAsync(IntakeSession session, CachingIntakeSession remembered, List<Job> batch)
     {
         try
         {
             using var transaction = session.Begin();
+            remembered.BatchStarted();
             foreach (var job in batch)
             {
                 session.Savepoint();
                 try
                 {
-                    await job.RunAsync(session).ConfigureAwait(false);
+                    await job.RunAsync(remembered).ConfigureAwait(false);
                     session.ReleaseSavepoint();
                 }
                 catch (Exception ex)
                 {
                     session.RollbackToSavepoint();
+                    remembered.Forget(); // it may have written some of its changes, now undone
                     job.Fail(ex);
                 }
             }
@@ -187,6 +197,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            remembered.Forget();
             LogCommitFailed(batch.Count, ex);
             foreach (var job in batch)
             {
@@ -307,7 +318,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     {
         public static readonly Wake Instance = new();
 
-        public override ValueTask RunAsync(IntakeSession session) => ValueTask.CompletedTask;
+        public override ValueTask RunAsync(IIntakeSession session) => ValueTask.CompletedTask;
 
         public override void Fail(Exception ex)
         {
@@ -318,16 +329,19 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         }
     }
 
+    /// <summary>The writer's memory of recent requesters, once the writer has started (tests read its counters).</summary>
+    internal CachingIntakeSession? Cache { get; private set; }
+
     private abstract class Job
     {
-        public abstract ValueTask RunAsync(IntakeSession session);
+        public abstract ValueTask RunAsync(IIntakeSession session);
 
         public abstract void Fail(Exception ex);
 
         public abstract void Complete();
     }
 
-    private sealed class Job<T>(Func<IntakeSession, ValueTask<T>> write) : Job
+    private sealed class Job<T>(Func<IIntakeSession, ValueTask<T>> write) : Job
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -335,7 +349,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
         public Task<T> Task => _done.Task;
 
-        public override async ValueTask RunAsync(IntakeSession session) => _result = await write(session).ConfigureAwait(false);
+        public override async ValueTask RunAsync(IIntakeSession session) => _result = await write(session).ConfigureAwait(false);
 
         public override void Fail(Exception ex) => _error ??= ex;
 

@@ -36,6 +36,44 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
 
     private const int WriterCacheKib = 64 * 1024;
 
+    internal EmbeddedIntakeStore.Maps Maps => _maps;
+
+    /// <summary>
+    /// Changes with every commit made on another connection (another part of the server, another process),
+    /// never with this connection's own: what <see cref="RequesterCache"/> watches to know its copies still hold.
+    /// </summary>
+    public long DataVersion()
+    {
+        var statement = Command("data-version");
+        try
+        {
+            return statement.Step() ? statement.GetInt64(0) : 0;
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
+
+    /// <summary>The requester's appeals since then, their times as stored (UTC ticks), oldest first, at most <paramref name="limit"/>.</summary>
+    internal List<long> AppealTimes(string requesterKey, DateTimeOffset since, int limit)
+    {
+        var statement = Command(Limited("appeal-times", limit), ("$k", requesterKey), ("$s", _maps.Appeals["CreatedAt"].ToStore(since)));
+        try
+        {
+            var times = new List<long>();
+            while (statement.Step())
+            {
+                times.Add(statement.GetInt64(0));
+            }
+            return times;
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
+
     public ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
         new(One(_maps.Requesters, "requester", ("$a", accountId)));
 

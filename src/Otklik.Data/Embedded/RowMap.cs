@@ -96,6 +96,34 @@ internal sealed class RowMap<T> where T : class
         }
     }
 
+    /// <summary>A new entity with this map's columns copied through their stored form: what reading the row back would give.</summary>
+    public T Copy(T source)
+    {
+        var entity = _create();
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            _columns[i].Write(entity, _columns[i].Read(source));
+        }
+        return entity;
+    }
+
+    /// <summary>True when the two hold the same stored value in every column of this map.</summary>
+    public bool SameRow(T? a, T? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            if (!Equals(_columns[i].Read(a), _columns[i].Read(b)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public T Materialize(RawStatement reader)
     {
         var entity = _create();
