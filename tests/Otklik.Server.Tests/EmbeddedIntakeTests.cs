@@ -166,6 +166,47 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWritersMemoryOfAppeals_AnswersEveryWindow_AsTheStoreCounts_FloodsIncluded()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
+        using var session = new EmbeddedIntakeStore($"Data Source={Path.Combine(_factory.DataDirectory, "otklik.db")}", model).Open();
+        var memory = new CachingIntakeSession(session, capacity: 100, verify: true); // every answer from memory is checked
+        var requester = "guest:" + Api.NewId("flood");
+        var start = Api.Now.AddDays(-1);
+        using var transaction = session.Begin();
+        memory.BatchStarted();
+
+        async Task<int> CountSince(int minutes)
+        {
+            var (count, oldest) = await memory.AppealsSinceAsync(requester, start.AddMinutes(minutes), CancellationToken.None);
+            var (stored, storedOldest) = await session.AppealsSinceAsync(requester, start.AddMinutes(minutes), CancellationToken.None);
+            Assert.Equal((stored, storedOldest), (count, oldest));
+            return count;
+        }
+
+        Assert.Equal(0, await CountSince(0));
+        for (var i = 0; i < 80; i++)
+        {
+            // One a minute; each asks first, as an intake does, so the later ones come from memory or, past 64, the store.
+            await CountSince(0);
+            await memory.InsertAppealAsync(Appeal(requester, "flood-" + Guid.NewGuid().ToString("N"), start.AddMinutes(i)), CancellationToken.None);
+        }
+        Assert.Equal(80, await CountSince(0));
+        Assert.Equal(20, await CountSince(60)); // few again: kept in memory from here on
+        Assert.Equal(20, await CountSince(60));
+        Assert.Equal(10, await CountSince(70));
+        Assert.Equal(30, await CountSince(50)); // an earlier window than memory covers: the store again
+        Assert.Equal(0, await CountSince(90));
+        Assert.True(memory.Hits > 0 && memory.Misses > 0, $"{memory.Hits} from memory, {memory.Misses} from the store");
+    }
+
+    [Fact]
     public async Task UrgentWrites_GoAheadOfTheOrdinaryOnesQueuedBeforeThem()
     {
         _factory.Integration();
@@ -285,20 +326,22 @@ public sealed class EmbeddedIntakeTests : IDisposable
 
     private static async ValueTask<string> Insert(IIntakeSession session, string key, string text = "проверка")
     {
-        await session.InsertAppealAsync(new Appeal
-        {
-            AppealId = Api.NewId("ap"),
-            ClientName = "test",
-            IdempotencyKey = key,
-            RequestHash = "h",
-            RequesterKey = "guest:test",
-            ProblemType = "other",
-            Text = text,
-            PolicyVersion = "test",
-            DecisionJson = "{}",
-            CreatedAt = Api.Now,
-            ReceivedAt = Api.Now,
-        }, CancellationToken.None);
+        await session.InsertAppealAsync(Appeal("guest:test", key, Api.Now, text), CancellationToken.None);
         return key;
     }
+
+    private static Appeal Appeal(string requesterKey, string key, DateTimeOffset at, string text = "проверка") => new()
+    {
+        AppealId = Api.NewId("ap"),
+        ClientName = "test",
+        IdempotencyKey = key,
+        RequestHash = "h",
+        RequesterKey = requesterKey,
+        ProblemType = "other",
+        Text = text,
+        PolicyVersion = "test",
+        DecisionJson = "{}",
+        CreatedAt = at,
+        ReceivedAt = at,
+    };
 }

@@ -157,10 +157,18 @@ public sealed class CachingIntakeSession : IIntakeSession
             return answer;
         }
         Misses++;
+        if (entry.ManyAppeals)
+        {
+            // Counted by the store until the window holds few enough again.
+            var counted = await _store.AppealsSinceAsync(requesterKey, since, ct);
+            entry.ManyAppeals = counted.Count > AppealTimesKept / 2;
+            return counted;
+        }
         var read = _store.AppealTimes(requesterKey, since, AppealTimesKept + 1);
         if (read.Count > AppealTimesKept)
         {
             entry.AppealTimes = null;
+            entry.ManyAppeals = true;
             return await _store.AppealsSinceAsync(requesterKey, since, ct);
         }
         entry.AppealTimes = read;
@@ -288,6 +296,7 @@ public sealed class CachingIntakeSession : IIntakeSession
                 if (times.Count > AppealTimesKept)
                 {
                     entry.AppealTimes = null;
+                    entry.ManyAppeals = true;
                 }
             }
         }
@@ -380,6 +389,9 @@ public sealed class CachingIntakeSession : IIntakeSession
         // The requester's appeal times (UTC ticks, oldest first), all of those at or after AppealsFrom; null: not kept.
         public List<long>? AppealTimes;
         public long AppealsFrom;
+
+        // More than AppealTimesKept in the window when last read: the store counts them (a flood, a script).
+        public bool ManyAppeals;
 
         // Every ticket the store's question would list from TicketsFrom on, fewer than TicketLimit; null: not kept.
         public List<Ticket>? Tickets;
