@@ -4,6 +4,8 @@
 # and 10× that capacity. Prints goodput, P1 admission, latency of the admitted and of the shed, the
 # cores the server and the generator used at each load, and what one shed request costs the server.
 #   bench/load/overload.sh                        # LIMIT=64 RESERVED=192 DURATION=15
+#   CAPACITY=5000 bench/load/overload.sh          # multiples of a given rate instead of the one measured
+#                                                 # (for paired runs: the same offered load each time)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LIMIT=${LIMIT:-64}
@@ -29,15 +31,16 @@ t0=$(cpu_ticks /proc/$otklik_pid/stat)
 measured=$(ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d"${DURATION}s" -s bench/load/appeals.lua http://127.0.0.1:5093 | grep '^RESULT')
 t1=$(cpu_ticks /proc/$otklik_pid/stat)
 capacity=$(field rps "$measured")
+base=${CAPACITY:-$capacity}
 served=$(field requests "$measured")
 served_us=$(( (t1 - t0) * 1000000 / hz / (served > 0 ? served : 1) ))
 echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); concurrency budget $LIMIT (+ $RESERVED in reserve for P1 appeals and reads)"
-echo "capacity (wrk closed loop, $LIMIT connections): $capacity appeals/s, $served_us µs of server processor an appeal"
+echo "capacity (wrk closed loop, $LIMIT connections): $capacity appeals/s, $served_us µs of server processor an appeal${CAPACITY:+; multiples of $CAPACITY/s as given}"
 # Processor time of this shell's waited-for children so far, in ms: bash's `times` (its second line: user and
 # system), run in this shell itself — in a command substitution it would count the subshell's children only.
 children_ms() { times >"$work/times"; tail -1 "$work/times" | awk '{ ms = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); ms += p[1] * 60000 + p[2] * 1000 } printf "%.0f", ms }'; }
 for k in 0.5 2 5 10; do
-  rate=$(awk -v c="$capacity" -v k="$k" 'BEGIN { printf "%.0f", c * k }')
+  rate=$(awk -v c="$base" -v k="$k" 'BEGIN { printf "%.0f", c * k }')
   printf '%-5s ' "${k}x"
   # The cores each side used over the run: the generator shares the machine, and what it and the shed
   # requests take is what the admitted appeals do not get.
