@@ -55,7 +55,8 @@ public sealed partial class AppealIntake(
     /// idempotency check, the reads, the gate and the writes of one appeal happen inside the group
     /// commit's transaction on the writer's connection, whose page cache stays warm and whose view
     /// nobody else can change meanwhile (no requester lock, no lost races, exact quotas even with a
-    /// second process on the file). Same rules and rows as PostgreSQL's path.
+    /// second process on the file); a requester's history comes from the writer's memory when it served
+    /// them lately (<see cref="CachingIntakeSession"/>). Same rules and rows as PostgreSQL's path.
     /// </summary>
     private async Task<IntakeResult> SubmitEmbeddedAsync(IntakeCommitter commits, AppealSubmission submission, long started, CancellationToken ct)
     {

@@ -40,7 +40,7 @@ public sealed class EmbeddedIntakeStore
                 ["by-email"] = $"SELECT {Requesters.SelectList()} FROM \"{Requesters.Table}\" WHERE \"Email\" = $v ORDER BY \"EmailVerified\" DESC LIMIT 1",
                 ["orders"] = $"SELECT {ListedOrders.SelectList()} FROM \"{Orders.Table}\" WHERE \"AccountId\" = $a ORDER BY \"CreatedAt\" DESC LIMIT {{limit}}",
                 ["order"] = $"SELECT {Orders.SelectList()} FROM \"{Orders.Table}\" WHERE \"Number\" = $n LIMIT 1",
-                // The writer's cache keeps a requester's recent appeal times (RequesterCache): the index alone answers.
+                // The writer's cache keeps a requester's recent appeal times (CachingIntakeSession): the index alone answers.
                 ["appeal-times"] = $"SELECT \"CreatedAt\" FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s ORDER BY \"CreatedAt\" LIMIT {{limit}}",
                 ["data-version"] = "PRAGMA data_version",
                 ["appeals-since"] = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s",

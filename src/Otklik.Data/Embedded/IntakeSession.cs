@@ -40,7 +40,7 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
 
     /// <summary>
     /// Changes with every commit made on another connection (another part of the server, another process),
-    /// never with this connection's own: what <see cref="RequesterCache"/> watches to know its copies still hold.
+    /// never with this connection's own: what <see cref="CachingIntakeSession"/> watches to know its copies still hold.
     /// </summary>
     public long DataVersion()
     {
