@@ -85,7 +85,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Portal.CustomerPortal>();
         services.AddSingleton<Portal.OneTimeCodes>();
         services.AddSingleton(new Portal.AttachmentStore(dataDirectory));
-        services.AddScoped(sp => new Directory.PersonalData(sp.GetRequiredService<OtklikDbContext>(), sp.GetRequiredService<TimeProvider>(), dataDirectory));
+        services.AddScoped(sp => new Directory.PersonalData(sp.GetRequiredService<OtklikDbContext>(), sp.GetRequiredService<TimeProvider>(), dataDirectory, sp.GetService<IntakeCommitter>()));
         return services;
     }
 

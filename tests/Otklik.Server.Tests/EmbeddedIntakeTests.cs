@@ -166,6 +166,26 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task AnErasedPerson_IsForgottenByTheWriterAtOnce_NotAtTheNextAppeal()
+    {
+        var client = _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        var account = Api.NewId("a");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(account + "-o", account);
+        var (_, first) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
+        Assert.Equal("accepted", first.Str("outcome"));
+        var cache = _factory.Services.GetRequiredService<IntakeCommitter>().Cache!;
+        Assert.True(cache.Remembered > 0);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _factory.Supervisor().DeleteAsync($"/api/v1/accounts/{account}/personal-data")).StatusCode);
+        Assert.Equal(0, cache.Remembered); // nothing has been appealed since
+    }
+
+    [Fact]
     public async Task TheWritersMemoryOfAppeals_AnswersEveryWindow_AsTheStoreCounts_FloodsIncluded()
     {
         _factory.Integration();

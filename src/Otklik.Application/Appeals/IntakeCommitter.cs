@@ -101,6 +101,17 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         return job.Task;
     }
 
+    /// <summary>
+    /// Has the writer drop every requester it remembers, in its next batch; completes when it has. Any commit
+    /// elsewhere is forgotten at the next batch anyway — this is for when that must not wait for an appeal
+    /// (an erasure of personal data).
+    /// </summary>
+    public Task ForgetRememberedAsync() => WriteAsync(static session =>
+    {
+        (session as CachingIntakeSession)?.Forget();
+        return ValueTask.FromResult(true);
+    });
+
     private void FailUrgent(Exception ex)
     {
         while (_urgent.TryDequeue(out var job))

@@ -15,7 +15,7 @@ namespace Otklik.Application.Directory;
 /// dispute may still be brought within the limitation period (Civil Code art. 196: 3 years) and the
 /// operator must be able to show how the appeal was handled.
 /// </summary>
-public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string dataDirectory)
+public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string dataDirectory, Appeals.IntakeCommitter? committer = null)
 {
     public const string Redacted = "[удалено по запросу субъекта персональных данных]";
 
@@ -98,6 +98,11 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (committer is not null)
+        {
+            // The embedded writer may remember the person (account, orders, tickets): no copy outlives the erasure.
+            await committer.ForgetRememberedAsync();
+        }
         return true;
     }
 
