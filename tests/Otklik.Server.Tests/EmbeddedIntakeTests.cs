@@ -135,12 +135,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
             return;
         }
         var agent = _factory.Agent();
-        var account = Api.NewId("a");
-        var order = Api.NewId("o");
-        await client.PutAccountAsync(account);
-        await client.PutOrderAsync(order, account);
-        var (_, first) = await client.PostAppealAsync(Api.Appeal(account, order));
-        Assert.Equal("accepted", first.Str("outcome"));
+        var (account, order, first) = await AcceptedAppealAsync(client);
         var ticketId = first.Str("ticket.ticket_id");
         var cache = _factory.Services.GetRequiredService<IntakeCommitter>().Cache!;
         var (hits, forgotten) = (cache.Hits, cache.Forgotten);
@@ -173,11 +168,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         {
             return;
         }
-        var account = Api.NewId("a");
-        await client.PutAccountAsync(account);
-        await client.PutOrderAsync(account + "-o", account);
-        var (_, first) = await client.PostAppealAsync(Api.Appeal(account, account + "-o"));
-        Assert.Equal("accepted", first.Str("outcome"));
+        var (account, _, _) = await AcceptedAppealAsync(client);
         var cache = _factory.Services.GetRequiredService<IntakeCommitter>().Cache!;
         Assert.True(cache.Remembered > 0);
 
@@ -193,9 +184,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         {
             return;
         }
-        await using var scope = _factory.Services.CreateAsyncScope();
-        var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
-        using var session = new EmbeddedIntakeStore($"Data Source={Path.Combine(_factory.DataDirectory, "otklik.db")}", model).Open();
+        using var session = StoreOnTheServersFile().Open();
         var memory = new CachingIntakeSession(session, capacity: 100, verify: true); // every answer from memory is checked
         var requester = "guest:" + Api.NewId("flood");
         var start = Api.Now.AddDays(-1);
@@ -302,10 +291,8 @@ public sealed class EmbeddedIntakeTests : IDisposable
         {
             return;
         }
-        await using var scope = _factory.Services.CreateAsyncScope();
-        var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
         var file = Path.Combine(_factory.DataDirectory, "otklik.db");
-        var store = new EmbeddedIntakeStore($"Data Source={file}", model);
+        var store = StoreOnTheServersFile();
         const int wave = 200;
         var text = new string('ж', 1500); // about a page of its own for each appeal
         var sizes = new List<long>();
@@ -342,6 +329,26 @@ public sealed class EmbeddedIntakeTests : IDisposable
             Thread.SpinWait(20);
         }
         return Insert(session, key, text);
+    }
+
+    /// <summary>A buyer with an order, and their first appeal about it, accepted.</summary>
+    private static async Task<(string Account, string Order, System.Text.Json.Nodes.JsonNode First)> AcceptedAppealAsync(HttpClient client)
+    {
+        var account = Api.NewId("a");
+        var order = Api.NewId("o");
+        await client.PutAccountAsync(account);
+        await client.PutOrderAsync(order, account);
+        var (_, first) = await client.PostAppealAsync(Api.Appeal(account, order));
+        Assert.Equal("accepted", first.Str("outcome"));
+        return (account, order, first);
+    }
+
+    /// <summary>The intake's own way into the file the test server uses, with the server's model.</summary>
+    private EmbeddedIntakeStore StoreOnTheServersFile()
+    {
+        using var scope = _factory.Services.CreateScope();
+        var model = scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Model;
+        return new EmbeddedIntakeStore($"Data Source={Path.Combine(_factory.DataDirectory, "otklik.db")}", model);
     }
 
     private static async ValueTask<string> Insert(IIntakeSession session, string key, string text = "проверка")

@@ -142,14 +142,13 @@ public sealed class CachingIntakeSession : IIntakeSession
         }
         var entry = EntryOf(requesterKey);
         var from = since.UtcTicks;
-        (int, DateTimeOffset?) answer;
         if (entry.AppealTimes is { } times && from >= entry.AppealsFrom)
         {
             Hits++;
             // Times before this window cannot count again: a later appeal asks about a later window.
             times.RemoveRange(0, FirstAtOrAfter(times, from));
             entry.AppealsFrom = from;
-            answer = Summary(times);
+            var answer = Summary(times);
             if (_verify && answer != await _store.AppealsSinceAsync(requesterKey, since, ct))
             {
                 throw Diverged("appeals of " + requesterKey);
