@@ -119,4 +119,121 @@ public sealed class LoadSheddingTests
         await Task.WhenAll([.. busy, urgent]);
         Assert.Equal(0, shedding.InFlight);
     }
+
+    // The endpoint holds each request until the test releases it (Items["release"]); others finish at once.
+    private static Task Hold(HttpContext ctx) => ctx.Items["release"] is TaskCompletionSource release ? release.Task : Task.CompletedTask;
+
+    private static (DefaultHttpContext Context, TaskCompletionSource Release) Held(string method = "POST", string? body = null)
+    {
+        var context = Request(method, body: body);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Items["release"] = release;
+        return (context, release);
+    }
+
+    [Fact]
+    public async Task PastTheBudget_ARequestWaitsInTheQueue_AndTakesThePlaceThatComesFree()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var shedding = new LoadShedding(Hold, maxConcurrent: 2, reserved: 0, s_criticality, queueLimit: 2, TimeSpan.FromMilliseconds(100), time);
+        var (first, releaseFirst) = Held();
+        var (second, releaseSecond) = Held();
+        Task[] busy = [shedding.InvokeAsync(first), shedding.InvokeAsync(second)];
+
+        var waiting = Request("POST", body: """{"problem_type":"other"}""");
+        var waited = shedding.InvokeAsync(waiting);
+        Assert.False(waited.IsCompleted);
+        Assert.Equal(1, shedding.Waiting);
+        Assert.Equal(2, shedding.InFlight);
+
+        releaseFirst.SetResult();
+        await waited.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(200, waiting.Response.StatusCode);
+        Assert.Equal(0, shedding.Waiting);
+
+        releaseSecond.SetResult();
+        await Task.WhenAll(busy);
+        Assert.Equal(0, shedding.InFlight);
+    }
+
+    [Fact]
+    public async Task AFullQueue_ShedsAtOnce_AndAWaitThatRunsOut_Is503_HoldingNoPlace()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit: 1, TimeSpan.FromMilliseconds(100), time);
+        var (busy, release) = Held();
+        var running = shedding.InvokeAsync(busy);
+
+        var queued = Request("POST", body: """{"problem_type":"other"}""");
+        var waited = shedding.InvokeAsync(queued);
+        var overflow = Request("POST", body: """{"problem_type":"other"}""");
+        await shedding.InvokeAsync(overflow);
+        Assert.Equal(503, overflow.Response.StatusCode);
+        Assert.Equal("1", overflow.Response.Headers.RetryAfter.ToString());
+        Assert.False(waited.IsCompleted);
+
+        time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.False(waited.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await waited.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(503, queued.Response.StatusCode);
+        Assert.Equal(0, shedding.Waiting);
+        Assert.Equal(1, shedding.InFlight);
+
+        // The place that comes free goes to no one who gave up: the next request takes it.
+        release.SetResult();
+        await running;
+        Assert.Equal(0, shedding.InFlight);
+        var after = Request("POST");
+        await shedding.InvokeAsync(after);
+        Assert.Equal(200, after.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task InTheQueue_P1AppealsAndReadsGoFirst_AndAnAbortedRequestLeavesIt()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit: 3, TimeSpan.FromSeconds(5), time);
+        var (busy, release) = Held();
+        var running = shedding.InvokeAsync(busy);
+
+        var (ordinary, releaseOrdinary) = Held(body: """{"problem_type":"other"}""");
+        var ordinaryWaits = shedding.InvokeAsync(ordinary);
+        var (aborted, _) = Held(body: """{"problem_type":"other"}""");
+        using var abort = new CancellationTokenSource();
+        aborted.RequestAborted = abort.Token;
+        var abortedWaits = shedding.InvokeAsync(aborted);
+        var (urgent, releaseUrgent) = Held(body: """{"problem_type":"payment_issue"}""");
+        var urgentWaits = shedding.InvokeAsync(urgent);
+        Assert.Equal(3, shedding.Waiting);
+
+        await abort.CancelAsync();
+        await abortedWaits.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, shedding.Waiting);
+
+        release.SetResult();
+        await running;
+        // The P1 appeal came last but is served first; the ordinary one still waits.
+        await WaitUntil(() => shedding.Waiting == 1);
+        Assert.Equal(1, shedding.InFlight);
+        Assert.False(ordinaryWaits.IsCompleted);
+
+        releaseUrgent.SetResult();
+        await urgentWaits.WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitUntil(() => shedding.Waiting == 0);
+        releaseOrdinary.SetResult();
+        await ordinaryWaits.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(200, urgent.Response.StatusCode);
+        Assert.Equal(200, ordinary.Response.StatusCode);
+        Assert.Equal(0, shedding.InFlight);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(condition());
+    }
 }

@@ -9,16 +9,19 @@ using Otklik.Core.Tickets;
 namespace Otklik.Server.Hosting;
 
 /// <summary>
-/// Capacity protection (not policy): past a number of requests in flight, new ones are answered at
-/// once with 503 and Retry-After instead of queueing until latency collapses. Above that budget a
-/// reserve is kept for what must get through: reads (agents working their queues), health probes,
-/// and appeals of priority class P1 (legal, money, safety — by problem type and demand, read from the
-/// body only when the budget is used up). Everything admitted counts against one number, so the
-/// work in flight — and with it the latency of what is admitted — stays bounded; a shed request gives
-/// its place back before it is answered, so a flood being turned away never crowds out the reserve.
-/// Shedding is a counter check and a tiny problem document: far cheaper than serving.
+/// Capacity protection (not policy): past a number of requests in flight, new ones wait briefly in a
+/// short queue and, if it is full or their wait runs out, are answered with 503 and Retry-After instead
+/// of queueing until latency collapses. The queue absorbs bursts and pauses (a collection, a burst of
+/// arrivals) that would otherwise turn customers away while the server is far from full; a sustained
+/// overload keeps it full, and then what does not fit is shed at once. Above that budget a reserve is
+/// kept for what must get through: reads (agents working their queues), health probes, and appeals of
+/// priority class P1 (legal, money, safety — by problem type and demand, read from the body only when
+/// the budget is used up); when the reserve is full too they wait ahead of everything else. Everything
+/// admitted counts against one number, so the work in flight — and with it the latency of what is
+/// admitted — stays bounded; a shed request never holds a place. Shedding is a counter check and a tiny
+/// problem document: far cheaper than serving.
 /// </summary>
-public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, int reserved, AppealCriticality criticality)
+public sealed class LoadShedding
 {
     /// <summary>Appeal bodies larger than this are not looked into while shedding (they are not P1 by their size).</summary>
     private const int PeekLimit = 64 * 1024;
@@ -26,9 +29,47 @@ public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, int re
     private static readonly byte[] s_body = System.Text.Encoding.UTF8.GetBytes(
         """{"type":"https://otklik.dev/problems/overloaded","title":"Overloaded","status":503,"detail":"The server is at capacity; retry after the given seconds."}""");
 
+    private readonly RequestDelegate _next;
+    private readonly int _maxConcurrent;
+    private readonly int _reserved;
+    private readonly AppealCriticality _criticality;
+    private readonly int _queueLimit;
+    private readonly TimeSpan _queueTimeout;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Queue<Waiter> _urgent = new();
+    private readonly Queue<Waiter> _ordinary = new();
     private int _inFlight;
+    private int _waiting;
 
-    /// <summary>A reserve as large as the budget.</summary>
+    /// <param name="next">The rest of the pipeline.</param>
+    /// <param name="maxConcurrent">Requests in flight before the rest wait or are shed.</param>
+    /// <param name="reserved">Places above that budget for reads, health probes and P1 appeals.</param>
+    /// <param name="criticality">Which appeal bodies are P1.</param>
+    /// <param name="queueLimit">Requests that may wait for a place (0: none wait, past the budget they are shed at once).</param>
+    /// <param name="queueTimeout">How long one waits before it is shed.</param>
+    /// <param name="time">The clock the waits run on.</param>
+    public LoadShedding(RequestDelegate next, int maxConcurrent, int reserved, AppealCriticality criticality, int queueLimit, TimeSpan queueTimeout, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrent, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(reserved);
+        ArgumentOutOfRangeException.ThrowIfNegative(queueLimit);
+        _next = next;
+        _maxConcurrent = maxConcurrent;
+        _reserved = reserved;
+        _criticality = criticality;
+        _queueLimit = queueLimit;
+        _queueTimeout = queueTimeout;
+        _time = time;
+    }
+
+    /// <summary>No queue: past the budget (and the reserve) requests are shed at once.</summary>
+    public LoadShedding(RequestDelegate next, int maxConcurrent, int reserved, AppealCriticality criticality)
+        : this(next, maxConcurrent, reserved, criticality, 0, TimeSpan.Zero, TimeProvider.System)
+    {
+    }
+
+    /// <summary>A reserve as large as the budget, no queue.</summary>
     public LoadShedding(RequestDelegate next, int maxConcurrent, AppealCriticality criticality)
         : this(next, maxConcurrent, maxConcurrent, criticality)
     {
@@ -36,10 +77,17 @@ public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, int re
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Requests waiting for a place now.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!Admit(maxConcurrent) && !(await ReservedAsync(context) && Admit(maxConcurrent + reserved)))
+        if (!Admit(_maxConcurrent) && !await AdmitPastTheBudgetAsync(context))
         {
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                return; // the client left while it waited: nobody to answer
+            }
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
             context.Response.ContentType = "application/problem+json";
@@ -49,12 +97,91 @@ public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, int re
         }
         try
         {
-            await next(context);
+            await _next(context);
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+            if (Volatile.Read(ref _waiting) > 0)
+            {
+                Grant();
+            }
         }
+    }
+
+    private async ValueTask<bool> AdmitPastTheBudgetAsync(HttpContext context)
+    {
+        var urgent = await ReservedAsync(context);
+        if (urgent && Admit(_maxConcurrent + _reserved))
+        {
+            return true;
+        }
+        if (_queueLimit == 0)
+        {
+            return false;
+        }
+        var waiter = new Waiter();
+        lock (_lock)
+        {
+            if (_waiting >= _queueLimit)
+            {
+                return false;
+            }
+            Interlocked.Increment(ref _waiting);
+            (urgent ? _urgent : _ordinary).Enqueue(waiter);
+        }
+        // A place may have come free since the budget was checked, before this one was in the queue to be given it.
+        Grant();
+        try
+        {
+            await waiter.Granted.WaitAsync(_queueTimeout, _time, context.RequestAborted);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            if (waiter.TryAbandon())
+            {
+                Interlocked.Decrement(ref _waiting);
+                return false;
+            }
+            return true; // given a place at the same moment: it holds one now
+        }
+    }
+
+    /// <summary>Gives the places free now to the waiting, P1 appeals and reads first; skips those that gave up.</summary>
+    private void Grant()
+    {
+        lock (_lock)
+        {
+            while (Next() is { } queue)
+            {
+                if (!Admit(queue == _urgent ? _maxConcurrent + _reserved : _maxConcurrent))
+                {
+                    return;
+                }
+                if (queue.Dequeue().TryGrant())
+                {
+                    Interlocked.Decrement(ref _waiting);
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _inFlight); // gave up meanwhile: the place goes to the next
+                }
+            }
+        }
+    }
+
+    // The queue whose head is served next, or null when none waits.
+    private Queue<Waiter>? Next() => Live(_urgent) ? _urgent : Live(_ordinary) ? _ordinary : null;
+
+    // Those that gave up stay in the queue until they reach its head.
+    private static bool Live(Queue<Waiter> queue)
+    {
+        while (queue.TryPeek(out var head) && head.Abandoned)
+        {
+            queue.Dequeue();
+        }
+        return queue.Count > 0;
     }
 
     /// <summary>Takes a place if fewer than <paramref name="limit"/> are in flight.</summary>
@@ -97,13 +224,36 @@ public sealed class LoadShedding(RequestDelegate next, int maxConcurrent, int re
                 read += n;
             }
             request.Body.Position = 0;
-            return criticality.IsP1(buffer.AsSpan(0, read));
+            return _criticality.IsP1(buffer.AsSpan(0, read));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+}
+
+/// <summary>A request waiting for a place: given one, or given up (timed out, aborted) — whichever comes first.</summary>
+internal sealed class Waiter
+{
+    private readonly TaskCompletionSource _granted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _state; // 0 waiting, 1 granted, 2 abandoned
+
+    public Task Granted => _granted.Task;
+
+    public bool Abandoned => Volatile.Read(ref _state) == 2;
+
+    public bool TryGrant()
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            return false;
+        }
+        _granted.SetResult();
+        return true;
+    }
+
+    public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
 }
 
 /// <summary>Whether an appeal body is priority class P1 by what it is about (problem type, legal demand), without the store.</summary>

@@ -190,14 +190,17 @@ public static class OtklikServerExtensions
         });
         var maxConcurrent = app.Configuration.GetValue("Limits:MaxConcurrentRequests", 512);
         var reserved = app.Configuration.GetValue("Limits:ReservedConcurrentRequests", maxConcurrent);
-        if (maxConcurrent < 1 || reserved < 0)
+        var queued = app.Configuration.GetValue("Limits:QueuedRequests", maxConcurrent);
+        var queueTimeout = app.Configuration.GetValue("Limits:QueueTimeoutMilliseconds", 100);
+        if (maxConcurrent < 1 || reserved < 0 || queued < 0 || queueTimeout is < 1 or > 60_000)
         {
-            throw new InvalidOperationException($"Limits:MaxConcurrentRequests must be at least 1 (is {maxConcurrent}) and Limits:ReservedConcurrentRequests at least 0 (is {reserved}).");
+            throw new InvalidOperationException($"Limits:MaxConcurrentRequests must be at least 1 (is {maxConcurrent}), Limits:ReservedConcurrentRequests and Limits:QueuedRequests at least 0 (are {reserved} and {queued}), Limits:QueueTimeoutMilliseconds 1–60000 (is {queueTimeout}).");
         }
         // Shedding comes before everything a request does not need to be turned away (routing, forwarded headers):
         // a shed request should cost as little as the server can answer with.
         app.UseMiddleware<LoadShedding>(maxConcurrent, reserved,
-            AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()));
+            AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()),
+            queued, TimeSpan.FromMilliseconds(queueTimeout), app.Services.GetRequiredService<TimeProvider>());
         // Behind a TLS-terminating proxy on this machine, the scheme it saw decides the Secure flag of cookies.
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
         foreach (var proxy in app.Configuration.GetSection("Web:TrustedProxies").Get<string[]>() ?? [])
