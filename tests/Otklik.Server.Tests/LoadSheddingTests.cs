@@ -43,10 +43,7 @@ public sealed class LoadSheddingTests
 
         release.SetResult();
         await Task.WhenAll([.. busy, read]);
-        Assert.Equal(0, shedding.InFlight);
-        var after = Request("POST");
-        await shedding.InvokeAsync(after);
-        Assert.Equal(200, after.Response.StatusCode);
+        await AllPlacesAreFree(shedding);
     }
 
     [Fact]
@@ -183,10 +180,7 @@ public sealed class LoadSheddingTests
         // The place that comes free goes to no one who gave up: the next request takes it.
         release.SetResult();
         await running;
-        Assert.Equal(0, shedding.InFlight);
-        var after = Request("POST");
-        await shedding.InvokeAsync(after);
-        Assert.Equal(200, after.Response.StatusCode);
+        await AllPlacesAreFree(shedding);
     }
 
     [Fact]
@@ -226,6 +220,15 @@ public sealed class LoadSheddingTests
         Assert.Equal(200, urgent.Response.StatusCode);
         Assert.Equal(200, ordinary.Response.StatusCode);
         Assert.Equal(0, shedding.InFlight);
+    }
+
+    // Nothing in flight, and the next request is served.
+    private static async Task AllPlacesAreFree(LoadShedding shedding)
+    {
+        Assert.Equal(0, shedding.InFlight);
+        var after = Request("POST");
+        await shedding.InvokeAsync(after);
+        Assert.Equal(200, after.Response.StatusCode);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
