@@ -222,6 +222,43 @@ public sealed class LoadSheddingTests
         Assert.Equal(0, shedding.InFlight);
     }
 
+    [Fact]
+    public async Task AFullQueue_MakesRoomForAP1Appeal_TheOrdinaryThatWaitedLongestIsShed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit: 2, TimeSpan.FromSeconds(5), time);
+        var (busy, release) = Held();
+        var running = shedding.InvokeAsync(busy);
+        var oldest = Request("POST", body: """{"problem_type":"other"}""");
+        var oldestWaits = shedding.InvokeAsync(oldest);
+        var (newer, releaseNewer) = Held(body: """{"problem_type":"other"}""");
+        var newerWaits = shedding.InvokeAsync(newer);
+        Assert.Equal(2, shedding.Waiting);
+
+        var (urgent, releaseUrgent) = Held(body: """{"problem_type":"payment_issue"}""");
+        var urgentWaits = shedding.InvokeAsync(urgent);
+        await oldestWaits.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(503, oldest.Response.StatusCode);
+        Assert.Equal(2, shedding.Waiting);
+
+        // Another ordinary one finds the queue full and nothing to displace: shed at once.
+        var late = Request("POST", body: """{"problem_type":"other"}""");
+        await shedding.InvokeAsync(late);
+        Assert.Equal(503, late.Response.StatusCode);
+
+        release.SetResult();
+        await running;
+        await WaitUntil(() => shedding.Waiting == 1);
+        releaseUrgent.SetResult();
+        await urgentWaits.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(200, urgent.Response.StatusCode);
+        await WaitUntil(() => shedding.Waiting == 0);
+        releaseNewer.SetResult();
+        await newerWaits.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(200, newer.Response.StatusCode);
+        await AllPlacesAreFree(shedding);
+    }
+
     // Nothing in flight, and the next request is served.
     private static async Task AllPlacesAreFree(LoadShedding shedding)
     {

@@ -123,7 +123,8 @@ public sealed class LoadShedding
         var waiter = new Waiter();
         lock (_lock)
         {
-            if (_waiting >= _queueLimit)
+            // A full queue turns a P1 appeal or a read away only if nothing ordinary waits to make room for it.
+            if (_waiting >= _queueLimit && !(urgent && EvictOrdinary()))
             {
                 return false;
             }
@@ -134,8 +135,7 @@ public sealed class LoadShedding
         Grant();
         try
         {
-            await waiter.Granted.WaitAsync(_queueTimeout, _time, context.RequestAborted);
-            return true;
+            return await waiter.Granted.WaitAsync(_queueTimeout, _time, context.RequestAborted);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -144,8 +144,22 @@ public sealed class LoadShedding
                 Interlocked.Decrement(ref _waiting);
                 return false;
             }
-            return true; // given a place at the same moment: it holds one now
+            return waiter.IsGranted; // given a place (or made room) at the same moment
         }
+    }
+
+    // The ordinary request that has waited longest gives its place in the queue up (it is shed); under the lock.
+    private bool EvictOrdinary()
+    {
+        while (_ordinary.TryDequeue(out var waiter))
+        {
+            if (waiter.TryEvict())
+            {
+                Interlocked.Decrement(ref _waiting);
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Gives the places free now to the waiting, P1 appeals and reads first; skips those that gave up.</summary>
@@ -233,27 +247,34 @@ public sealed class LoadShedding
     }
 }
 
-/// <summary>A request waiting for a place: given one, or given up (timed out, aborted) — whichever comes first.</summary>
+/// <summary>A request waiting for a place: given one, made to give way, or given up (timed out, aborted) — whichever comes first.</summary>
 internal sealed class Waiter
 {
-    private readonly TaskCompletionSource _granted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _state; // 0 waiting, 1 granted, 2 abandoned
+    private readonly TaskCompletionSource<bool> _granted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _state; // 0 waiting, 1 granted, 2 abandoned or evicted
 
-    public Task Granted => _granted.Task;
+    /// <summary>True once granted a place; false when made to give way to a P1 appeal or a read.</summary>
+    public Task<bool> Granted => _granted.Task;
 
     public bool Abandoned => Volatile.Read(ref _state) == 2;
 
-    public bool TryGrant()
+    public bool IsGranted => Volatile.Read(ref _state) == 1;
+
+    public bool TryGrant() => Settle(1, true);
+
+    public bool TryEvict() => Settle(2, false);
+
+    public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
+
+    private bool Settle(int state, bool granted)
     {
-        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        if (Interlocked.CompareExchange(ref _state, state, 0) != 0)
         {
             return false;
         }
-        _granted.SetResult();
+        _granted.SetResult(granted);
         return true;
     }
-
-    public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
 }
 
 /// <summary>Whether an appeal body is priority class P1 by what it is about (problem type, legal demand), without the store.</summary>
