@@ -156,10 +156,7 @@ public sealed class LoadSheddingTests
     [Fact]
     public async Task AFullQueue_ShedsAtOnce_AndAWaitThatRunsOut_Is503_HoldingNoPlace()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit: 1, TimeSpan.FromMilliseconds(100), time);
-        var (busy, release) = Held();
-        var running = shedding.InvokeAsync(busy);
+        var (shedding, time, running, release) = OneBusy(queueLimit: 1, TimeSpan.FromMilliseconds(100));
 
         var queued = Request("POST", body: """{"problem_type":"other"}""");
         var waited = shedding.InvokeAsync(queued);
@@ -186,10 +183,7 @@ public sealed class LoadSheddingTests
     [Fact]
     public async Task InTheQueue_P1AppealsAndReadsGoFirst_AndAnAbortedRequestLeavesIt()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit: 3, TimeSpan.FromSeconds(5), time);
-        var (busy, release) = Held();
-        var running = shedding.InvokeAsync(busy);
+        var (shedding, time, running, release) = OneBusy(queueLimit: 3, TimeSpan.FromSeconds(5));
 
         var (ordinary, releaseOrdinary) = Held(body: """{"problem_type":"other"}""");
         var ordinaryWaits = shedding.InvokeAsync(ordinary);
@@ -225,10 +219,7 @@ public sealed class LoadSheddingTests
     [Fact]
     public async Task AFullQueue_MakesRoomForAP1Appeal_TheOrdinaryThatWaitedLongestIsShed()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit: 2, TimeSpan.FromSeconds(5), time);
-        var (busy, release) = Held();
-        var running = shedding.InvokeAsync(busy);
+        var (shedding, time, running, release) = OneBusy(queueLimit: 2, TimeSpan.FromSeconds(5));
         var oldest = Request("POST", body: """{"problem_type":"other"}""");
         var oldestWaits = shedding.InvokeAsync(oldest);
         var (newer, releaseNewer) = Held(body: """{"problem_type":"other"}""");
@@ -257,6 +248,15 @@ public sealed class LoadSheddingTests
         await newerWaits.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(200, newer.Response.StatusCode);
         await AllPlacesAreFree(shedding);
+    }
+
+    // A budget of one, taken by a request the test releases; no reserve; a queue on a fake clock.
+    private static (LoadShedding Shedding, Microsoft.Extensions.Time.Testing.FakeTimeProvider Time, Task Running, TaskCompletionSource Release) OneBusy(int queueLimit, TimeSpan queueTimeout)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit, queueTimeout, time);
+        var (busy, release) = Held();
+        return (shedding, time, shedding.InvokeAsync(busy), release);
     }
 
     // Nothing in flight, and the next request is served.
