@@ -116,11 +116,12 @@ public sealed class LoadShedding
         {
             return true;
         }
-        if (_queueLimit == 0)
+        // Under a sustained overload the queue stays full: an ordinary request is shed here, without the lock or a waiter.
+        if (_queueLimit == 0 || (!urgent && Volatile.Read(ref _waiting) >= _queueLimit))
         {
             return false;
         }
-        var waiter = new Waiter();
+        Waiter waiter;
         lock (_lock)
         {
             // A full queue turns a P1 appeal or a read away only if nothing ordinary waits to make room for it.
@@ -128,6 +129,7 @@ public sealed class LoadShedding
             {
                 return false;
             }
+            waiter = new Waiter();
             Interlocked.Increment(ref _waiting);
             (urgent ? _urgent : _ordinary).Enqueue(waiter);
         }
