@@ -20,7 +20,6 @@ namespace Otklik.Application.Appeals;
 /// one transaction before anyone is answered. A retry with the same key gets the first decision.
 /// </summary>
 public sealed partial class AppealIntake(
-    OtklikDbContext db,
     PolicyProvider policies,
     GateContextLoader loader,
     AdmissionGate gate,
@@ -63,8 +62,8 @@ public sealed partial class AppealIntake(
         var policy = policies.Current;
         var type = policy.FindProblemType(submission.Request.ProblemType) ?? policy.FindProblemType("other")!;
         var text = NormalizedText.From(submission.Request.Text);
-        // The load level is counted here when due, so the writer finds it cached.
-        await load.CurrentAsync(db, policy, ct);
+        // The load level: a count is started here when due, off the writer; the last figure decides meanwhile.
+        await load.CurrentAsync(policy, ct, Load.LoadMonitor.Freshness.Recent);
         var urgent = PriorityClassifier.IsP1BySubject(policy, type, submission.Request.Demand);
         // What depends on the request alone is written here, in parallel, not on the store's single writer.
         var parts = RequestParts.Of(submission.Request);
@@ -89,7 +88,7 @@ public sealed partial class AppealIntake(
         var policy = policies.Current;
         var type = policy.FindProblemType(submission.Request.ProblemType) ?? policy.FindProblemType("other")!;
         var text = NormalizedText.From(submission.Request.Text);
-        await load.CurrentAsync(db, policy, ct);
+        await load.CurrentAsync(policy, ct, Load.LoadMonitor.Freshness.Recent);
         var parts = RequestParts.Of(submission.Request);
         // One sender's appeals queue here, in process, before they take one of the pool's few connections:
         // a burst from one address must not hold them all while it waits for its own lock in PostgreSQL.
@@ -143,7 +142,7 @@ public sealed partial class AppealIntake(
         var request = known.Request;
         // Read first, then checked for a replay: a store that pays per round trip sends the check with the
         // reads (a retried appeal reads for nothing, a rare case).
-        var context = await loader.LoadAsync(session, db, who, request, type, policy, text, now, ct);
+        var context = await loader.LoadAsync(session, who, request, type, policy, text, now, ct);
         if (await session.FindAppealAsync(submission.ClientName, submission.IdempotencyKey, ct) is { } existing)
         {
             return Replay(existing, submission);

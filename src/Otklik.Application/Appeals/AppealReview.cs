@@ -75,7 +75,7 @@ public sealed partial class AppealReview(
             {
                 break;
             }
-            var snapshot = await load.CurrentAsync(db, policy, ct);
+            var snapshot = await load.CurrentAsync(policy, ct);
             if (policy.LoadLevels.Defers(snapshot.Level, next.Priority))
             {
                 break; // classes are admitted in order: if the most urgent waits, so do the rest

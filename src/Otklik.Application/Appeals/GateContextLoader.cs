@@ -71,7 +71,7 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
     }
 
     /// <summary>Everything the gate reads, from <paramref name="source"/>; <paramref name="db"/> only for the load level when it is due a recount.</summary>
-    public async Task<GateContext> LoadAsync(IGateContextSource source, OtklikDbContext db, Resolved who, AppealRequest request, ProblemTypeDefinition type, GatePolicy policy, NormalizedText text, DateTimeOffset now, CancellationToken ct)
+    public async Task<GateContext> LoadAsync(IGateContextSource source, Resolved who, AppealRequest request, ProblemTypeDefinition type, GatePolicy policy, NormalizedText text, DateTimeOffset now, CancellationToken ct)
     {
         var history = await source.HistoryAsync(HistoryQueryFor(who.Account?.AccountId, who.RequesterKey, request, policy, text, now), ct);
         var orders = history.Orders;
@@ -83,7 +83,7 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
                 ? await source.WholeOrderAsync(listed, ct)
                 : await source.OrderAsync(orderNumber, ct);
         }
-        var loadSnapshot = await load.CurrentAsync(db, policy, ct);
+        var loadSnapshot = await load.CurrentAsync(policy, ct, LoadMonitor.Freshness.Recent);
         return new GateContext
         {
             Request = request,

@@ -74,7 +74,7 @@ public sealed class DashboardQueries(OtklikDbContext db, LoadMonitor load, Polic
 
     private async Task<LoadView> LoadAsync(CancellationToken ct)
     {
-        var snapshot = await load.CurrentAsync(db, policies.Current, ct);
+        var snapshot = await load.CurrentAsync(policies.Current, ct);
         var waiting = await db.Appeals.AsNoTracking().AwaitingAdmission().Select(a => new { a.ReceivedAt, a.DecisionJson }).ToListAsync(ct);
         DateTimeOffset? eta = null;
         foreach (var w in waiting)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Otklik.Core.Gate;
 using Otklik.Core.Policy;
@@ -14,37 +15,46 @@ namespace Otklik.Application.Load;
 /// the other nodes' work is seen too. With several nodes the counts go through the shared load board
 /// (Redis): whichever node finds them stale counts once and publishes, the others read.
 /// </summary>
-public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time, Coordination.ILoadBoard board)
+/// <remarks>
+/// One count at a time, on a store connection of its own: with a hundred thousand open tickets a count
+/// takes milliseconds, and every request that found the figure a second old used to count at once —
+/// on the intake's single writer too, stalling every appeal queued behind it. Now the callers that find
+/// it stale share the one count in flight, and the intake (<see cref="Freshness.Recent"/>) does not
+/// wait for it at all while it has a figure: a count older by the count's own duration decides as well.
+/// After <see cref="Invalidate"/> there is no figure, and everybody waits for a count started after it.
+/// </remarks>
+public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time, Coordination.ILoadBoard board, IServiceScopeFactory scopes)
 {
     private static readonly TimeSpan s_recount = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private Cached? _cached;
+    private long _generation;
+    private (Task<Cached> Task, long Generation)? _counting;
+
+    /// <summary>How old a figure a caller takes.</summary>
+    public enum Freshness
+    {
+        /// <summary>Counted within the last second (waits for a count when it is older).</summary>
+        Current,
+
+        /// <summary>The last figure while a new count runs in the background (the intake's hot path).</summary>
+        Recent,
+    }
 
     /// <summary>The load as last computed (for metrics; no store access).</summary>
     public LoadSnapshot? Last { get; private set; }
 
     private sealed record Cached(int OpenTickets, int AgentsOnline, double AvgHandleMinutes, long At);
 
-    public async Task<LoadSnapshot> CurrentAsync(OtklikDbContext db, GatePolicy policy, CancellationToken ct)
+    public async ValueTask<LoadSnapshot> CurrentAsync(GatePolicy policy, CancellationToken ct, Freshness freshness = Freshness.Current)
     {
         var cached = _cached;
         if (cached is null || time.GetElapsedTime(cached.At) > s_recount)
         {
-            var started = time.GetTimestamp();
-            if (await board.ReadAsync(ct) is { } shared)
+            var counting = Count();
+            if (cached is null || freshness == Freshness.Current)
             {
-                cached = new Cached(shared.OpenTickets, shared.AgentsOnline, shared.AvgHandleMinutes, started);
-            }
-            else
-            {
-                var capacity = await db.Capacity.AsNoTracking().FirstOrDefaultAsync(c => c.Id == CapacityReport.SingletonId, ct);
-                var open = await db.Tickets.CountAsync(t => t.Status == TicketStatus.Open, ct);
-                cached = new Cached(open, capacity?.AgentsOnline ?? options.Value.DefaultAgentsOnline, capacity?.AvgHandleMinutes ?? options.Value.DefaultAvgHandleMinutes, started);
-                await board.PublishAsync(new Coordination.LoadCounts(cached.OpenTickets, cached.AgentsOnline, cached.AvgHandleMinutes), s_recount, ct);
-            }
-            lock (_gate)
-            {
-                _cached = cached;
+                cached = await counting.WaitAsync(ct);
             }
         }
         var snapshot = LoadSnapshot.From(policy.LoadLevels, cached.OpenTickets, cached.AgentsOnline, cached.AvgHandleMinutes);
@@ -70,6 +80,52 @@ public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time
         lock (_gate)
         {
             _cached = null;
+            _generation++;
         }
+    }
+
+    /// <summary>The count in flight if it started after the last <see cref="Invalidate"/>, else a new one.</summary>
+    private Task<Cached> Count()
+    {
+        lock (_gate)
+        {
+            if (_counting is { } running && running.Generation == _generation && !running.Task.IsCompleted)
+            {
+                return running.Task;
+            }
+            var generation = _generation;
+            var task = Task.Run(() => CountAsync(generation));
+            _counting = (task, generation);
+            return task;
+        }
+    }
+
+    private async Task<Cached> CountAsync(long generation)
+    {
+        var started = time.GetTimestamp();
+        Cached counted;
+        if (await board.ReadAsync(CancellationToken.None) is { } shared)
+        {
+            counted = new Cached(shared.OpenTickets, shared.AgentsOnline, shared.AvgHandleMinutes, started);
+        }
+        else
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OtklikDbContext>();
+            var capacity = await db.Capacity.AsNoTracking().FirstOrDefaultAsync(c => c.Id == CapacityReport.SingletonId);
+            var open = await db.Tickets.CountAsync(t => t.Status == TicketStatus.Open);
+            counted = new Cached(open, capacity?.AgentsOnline ?? options.Value.DefaultAgentsOnline, capacity?.AvgHandleMinutes ?? options.Value.DefaultAvgHandleMinutes, started);
+            await board.PublishAsync(new Coordination.LoadCounts(counted.OpenTickets, counted.AgentsOnline, counted.AvgHandleMinutes), s_recount, CancellationToken.None);
+        }
+        lock (_gate)
+        {
+            // A count that began before an invalidation may have missed the change: it answers its own
+            // waiters but is not kept; those who came after the change wait for a count of their own.
+            if (generation == _generation)
+            {
+                _cached = counted;
+            }
+        }
+        return counted;
     }
 }

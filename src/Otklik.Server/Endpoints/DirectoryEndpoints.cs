@@ -223,7 +223,7 @@ public static class DirectoryEndpoints
 
     private static async Task<IResult> GetLoadAsync(OtklikDbContext db, LoadMonitor load, PolicyProvider policies, CancellationToken ct)
     {
-        var snapshot = await load.CurrentAsync(db, policies.Current, ct);
+        var snapshot = await load.CurrentAsync(policies.Current, ct);
         var deferred = await db.Appeals.AwaitingAdmission().CountAsync(ct);
         return TypedResults.Ok(new LoadView(WireName.Of(snapshot.Level), double.IsInfinity(snapshot.BacklogHours) ? double.MaxValue : Math.Round(snapshot.BacklogHours, 2), snapshot.AgentsOnline, deferred, snapshot.AvgHandleMinutes, snapshot.OpenTickets));
     }
