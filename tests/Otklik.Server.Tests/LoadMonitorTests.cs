@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Otklik.Application;
@@ -48,7 +49,13 @@ public sealed class LoadMonitorTests
         public ValueTask PublishAsync(LoadCounts counts, TimeSpan freshFor, CancellationToken ct) => ValueTask.CompletedTask;
 
         /// <summary>Answers the oldest count still open with this many open tickets.</summary>
-        public async Task AnswerAsync(int openTickets)
+        public async Task AnswerAsync(int openTickets) =>
+            (await OldestAsync()).SetResult(new LoadCounts(openTickets, AgentsOnline: 10, AvgHandleMinutes: 6));
+
+        /// <summary>The oldest count still open fails.</summary>
+        public async Task FailAsync() => (await OldestAsync()).SetException(new InvalidOperationException("the store is gone"));
+
+        private async Task<TaskCompletionSource<LoadCounts?>> OldestAsync()
         {
             TaskCompletionSource<LoadCounts?>? count = null;
             for (var i = 0; i < 200 && count is null; i++)
@@ -63,16 +70,52 @@ public sealed class LoadMonitorTests
                 }
             }
             Assert.NotNull(count);
-            count.SetResult(new LoadCounts(openTickets, AgentsOnline: 10, AvgHandleMinutes: 6));
+            return count;
         }
     }
 
-    private static (LoadMonitor Monitor, HeldBoard Board, FakeTimeProvider Time) Monitor()
+    private sealed class Warnings : ILogger<LoadMonitor>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Said { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Said.Enqueue($"{logLevel}: {formatter(state, exception)} ({exception?.Message})");
+    }
+
+    private static (LoadMonitor Monitor, HeldBoard Board, FakeTimeProvider Time) Monitor(Warnings? warnings = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
         var board = new HeldBoard();
         var scopes = new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
-        return (new LoadMonitor(Options.Create(new DeskOptions()), time, board, scopes), board, time);
+        return (new LoadMonitor(Options.Create(new DeskOptions()), time, board, scopes, warnings ?? new Warnings()), board, time);
+    }
+
+    [Fact]
+    public async Task ACountThatFails_IsLogged_TheLastFigureStands_AndTheNextCallCountsAgain()
+    {
+        var warnings = new Warnings();
+        var (monitor, board, time) = Monitor(warnings);
+        var first = monitor.CurrentAsync(s_policy, CancellationToken.None);
+        await board.AnswerAsync(100);
+        await first;
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(100, (await monitor.CurrentAsync(s_policy, CancellationToken.None, LoadMonitor.Freshness.Recent)).OpenTickets);
+        await board.FailAsync();
+        for (var i = 0; i < 200 && warnings.Said.IsEmpty; i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Contains(warnings.Said, w => w.StartsWith("Warning: Counting the open tickets", StringComparison.Ordinal) && w.Contains("the store is gone", StringComparison.Ordinal));
+
+        Assert.Equal(100, (await monitor.CurrentAsync(s_policy, CancellationToken.None, LoadMonitor.Freshness.Recent)).OpenTickets);
+        await board.AnswerAsync(120);
+        Assert.Equal(120, (await monitor.CurrentAsync(s_policy, CancellationToken.None)).OpenTickets);
+        Assert.Equal(3, board.Reads);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Otklik.Core.Gate;
 using Otklik.Core.Policy;
@@ -23,7 +24,7 @@ namespace Otklik.Application.Load;
 /// wait for it at all while it has a figure: a count older by the count's own duration decides as well.
 /// After <see cref="Invalidate"/> there is no figure, and everybody waits for a count started after it.
 /// </remarks>
-public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time, Coordination.ILoadBoard board, IServiceScopeFactory scopes)
+public sealed partial class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time, Coordination.ILoadBoard board, IServiceScopeFactory scopes, ILogger<LoadMonitor> logger)
 {
     private static readonly TimeSpan s_recount = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
@@ -95,6 +96,9 @@ public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time
             }
             var generation = _generation;
             var task = Task.Run(() => CountAsync(generation));
+            // Nobody may be waiting for it (the intake goes on with the last figure): a failure is said here.
+            _ = task.ContinueWith(static (t, state) => ((LoadMonitor)state!).LogCountFailed(t.Exception!.GetBaseException()),
+                this, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _counting = (task, generation);
             return task;
         }
@@ -128,4 +132,7 @@ public sealed class LoadMonitor(IOptions<DeskOptions> options, TimeProvider time
         }
         return counted;
     }
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Warning, Message = "Counting the open tickets for the load level failed; the last figure stands until a count succeeds")]
+    private partial void LogCountFailed(Exception ex);
 }
