@@ -70,7 +70,7 @@ public sealed partial class GateContextLoader(LoadMonitor load, SlaClock clock)
             now - s_ticketLookback, TicketHistory, request.OrderNumber);
     }
 
-    /// <summary>Everything the gate reads, from <paramref name="source"/>; <paramref name="db"/> only for the load level when it is due a recount.</summary>
+    /// <summary>Everything the gate reads, from <paramref name="source"/>; the load level as last counted (a new count runs elsewhere when it is due).</summary>
     public async Task<GateContext> LoadAsync(IGateContextSource source, Resolved who, AppealRequest request, ProblemTypeDefinition type, GatePolicy policy, NormalizedText text, DateTimeOffset now, CancellationToken ct)
     {
         var history = await source.HistoryAsync(HistoryQueryFor(who.Account?.AccountId, who.RequesterKey, request, policy, text, now), ct);
