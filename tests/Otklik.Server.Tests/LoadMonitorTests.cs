@@ -94,14 +94,21 @@ public sealed class LoadMonitorTests
         return (new LoadMonitor(Options.Create(new DeskOptions()), time, board, scopes, warnings ?? new Warnings()), board, time);
     }
 
+    /// <summary>A monitor whose first count found 100 open tickets.</summary>
+    private static async Task<(LoadMonitor Monitor, HeldBoard Board, FakeTimeProvider Time)> CountedOnceAsync(Warnings? warnings = null)
+    {
+        var (monitor, board, time) = Monitor(warnings);
+        var first = monitor.CurrentAsync(s_policy, CancellationToken.None);
+        await board.AnswerAsync(100);
+        Assert.Equal(100, (await first).OpenTickets);
+        return (monitor, board, time);
+    }
+
     [Fact]
     public async Task ACountThatFails_IsLogged_TheLastFigureStands_AndTheNextCallCountsAgain()
     {
         var warnings = new Warnings();
-        var (monitor, board, time) = Monitor(warnings);
-        var first = monitor.CurrentAsync(s_policy, CancellationToken.None);
-        await board.AnswerAsync(100);
-        await first;
+        var (monitor, board, time) = await CountedOnceAsync(warnings);
 
         time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(100, (await monitor.CurrentAsync(s_policy, CancellationToken.None, LoadMonitor.Freshness.Recent)).OpenTickets);
@@ -121,10 +128,7 @@ public sealed class LoadMonitorTests
     [Fact]
     public async Task CallersWhoFindTheFigureOld_ShareOneCount()
     {
-        var (monitor, board, time) = Monitor();
-        var first = monitor.CurrentAsync(s_policy, CancellationToken.None);
-        await board.AnswerAsync(100);
-        Assert.Equal(100, (await first).OpenTickets);
+        var (monitor, board, time) = await CountedOnceAsync();
 
         time.Advance(TimeSpan.FromSeconds(2));
         var waiting = Enumerable.Range(0, 20).Select(_ => monitor.CurrentAsync(s_policy, CancellationToken.None).AsTask()).ToList();
@@ -163,10 +167,7 @@ public sealed class LoadMonitorTests
     [Fact]
     public async Task AfterAnInvalidation_CallersWaitForACountStartedAfterIt()
     {
-        var (monitor, board, time) = Monitor();
-        var first = monitor.CurrentAsync(s_policy, CancellationToken.None);
-        await board.AnswerAsync(100);
-        await first;
+        var (monitor, board, time) = await CountedOnceAsync();
 
         time.Advance(TimeSpan.FromSeconds(2));
         var before = monitor.CurrentAsync(s_policy, CancellationToken.None); // a count starts
