@@ -5,7 +5,8 @@
 #   bench/load/run.sh                 # 64 connections, 15 s each
 #   CONNECTIONS=16 DURATION=30s bench/load/run.sh
 # Each result line also gives the processor time the server spent per request (all its threads, user +
-# system), the part of it the tiered JIT still compiled, and how idle the machine was meanwhile.
+# system), the part of it the tiered JIT still compiled, and how idle the machine was meanwhile; Otklik's,
+# how busy its store's single writer was and how many appeals went into one transaction.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15s}
@@ -50,7 +51,13 @@ measured() {
 DURATION=$WARMUP run http://127.0.0.1:5092 >/dev/null
 DURATION=$WARMUP run http://127.0.0.1:5091 >/dev/null
 bare=$(measured "$bare_pid" http://127.0.0.1:5092)
+# Otklik's single writer over its measured run: the share of the wall clock it was busy, and appeals a transaction.
+writer() { curl -s http://127.0.0.1:5091/metrics | awk '/^otklik_otklik_writer_busy / {b=$2} /^otklik_otklik_writer_jobs / {j=$2} /^otklik_otklik_writer_batches / {n=$2} END {print b+0, j+0, n+0}'; }
+w0=$(writer); s0=$(date +%s.%N)
 otklik=$(measured "$otklik_pid" http://127.0.0.1:5091)
+w1=$(writer); s1=$(date +%s.%N)
+otklik="$otklik $(awk -v a="$w0" -v b="$w1" -v t0="$s0" -v t1="$s1" 'BEGIN { split(a, x, " "); split(b, y, " "); n = y[3] - x[3]; if (n < 1) n = 1;
+  printf "writer_busy_pct=%.0f appeals_per_commit=%.1f", 100 * (y[1] - x[1]) / (t1 - t0), (y[2] - x[2]) / n }')"
 outcomes=$(sqlite3 "$work/otklik/otklik.db" "select Outcome, count(*) from appeals group by Outcome order by 2 desc;" 2>/dev/null | tr '\n' ' ' || true)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%dT%H:%MZ); wrk -t$THREADS -c$CONNECTIONS -d$DURATION"

@@ -31,6 +31,10 @@ public sealed class OtklikMetrics : IDisposable
             _meter.CreateObservableCounter<long>("otklik_writer_cache_reads", () => committer.Cache is { } c
                 ? (IEnumerable<Measurement<long>>)[new Measurement<long>(c.Hits, new KeyValuePair<string, object?>("from", "memory")), new Measurement<long>(c.Misses, new KeyValuePair<string, object?>("from", "store"))]
                 : [], description: "The embedded writer's reads of a requester's history, from its memory or from the store");
+            _meter.CreateObservableCounter("otklik_writer_busy", () => committer.BusySeconds, unit: "s",
+                description: "Time the embedded store's single writer spent on batches; near the wall clock's pace, the writer bounds the intake");
+            _meter.CreateObservableCounter("otklik_writer_jobs", () => committer.Jobs, description: "Intakes the embedded writer ran");
+            _meter.CreateObservableCounter("otklik_writer_batches", () => committer.Batches, description: "Transactions the embedded writer committed them in");
             _meter.CreateObservableCounter("otklik_writer_cache_forgotten", () => committer.Cache?.Forgotten ?? 0,
                 description: "Times the embedded writer dropped every requester it remembered (another connection wrote, a write failed, or it was full)");
         }

@@ -127,6 +127,33 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWritersCounters_SayHowManyIntakesWentIntoHowManyTransactions_AndForHowLong()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        var committer = _factory.Services.GetRequiredService<IntakeCommitter>();
+        var writeGate = _factory.Services.GetRequiredService<StoreWriteGate>();
+        var key = Api.NewId("k");
+        var (jobs, batches, busy) = (committer.Jobs, committer.Batches, committer.BusySeconds);
+        Task<string>[] written;
+        using (await writeGate.EnterEmbeddedWriterAsync(CancellationToken.None))
+        {
+            written = [.. Enumerable.Range(0, 5).Select(i => committer.WriteAsync(s => Insert(s, $"{key}-{i}")))];
+        }
+        await Task.WhenAll(written);
+
+        Assert.Equal(jobs + 5, committer.Jobs);
+        Assert.Equal(batches + 1, committer.Batches); // queued while the store was held: one transaction
+        Assert.True(committer.BusySeconds > busy);
+        var metrics = await _factory.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains("otklik_writer_busy", metrics, StringComparison.Ordinal);
+        Assert.Contains("otklik_writer_batches", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARequestersNextAppeals_AreDecidedFromTheWritersMemory_UntilAnotherConnectionWrites()
     {
         var client = _factory.Integration();

@@ -167,6 +167,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 {
                     continue; // only wake-ups for urgent jobs an earlier batch already took
                 }
+                var began = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (Interlocked.Exchange(ref _catchUpDue, 0) == 1)
                 {
                     CatchUp(session);
@@ -178,6 +179,9 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                     _checkpointDue.Release();
                 }
                 await CommitAsync(session, remembered, batch).ConfigureAwait(false);
+                Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - began);
+                Interlocked.Add(ref _jobs, batch.Count);
+                Interlocked.Increment(ref _batches);
             }
             batch.Clear();
         }
@@ -342,6 +346,22 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     /// <summary>The writer's memory of recent requesters, once the writer has started (tests read its counters).</summary>
     internal CachingIntakeSession? Cache { get; private set; }
+
+    private long _busyTicks;
+    private long _jobs;
+    private long _batches;
+
+    /// <summary>
+    /// Time the writer has spent on batches (from taking one to answering it), in seconds: its share of the wall
+    /// clock says whether the single writer is what bounds the intake.
+    /// </summary>
+    public double BusySeconds => Interlocked.Read(ref _busyTicks) / (double)System.Diagnostics.Stopwatch.Frequency;
+
+    /// <summary>Intakes the writer has run (committed or failed).</summary>
+    public long Jobs => Interlocked.Read(ref _jobs);
+
+    /// <summary>Batches, each one transaction.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
 
     private abstract class Job
     {
