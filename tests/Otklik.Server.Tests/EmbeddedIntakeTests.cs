@@ -98,6 +98,16 @@ public sealed class EmbeddedIntakeTests : IDisposable
         Assert.Equal(0, await session.OtherRequestersWithTextAsync(fingerprint, Api.Now.AddDays(1), "account:nobody", 10, CancellationToken.None));
     }
 
+    /// <summary>Queues writes while the store is held, so that the writer takes them all in one batch.</summary>
+    private async Task<T> WhileTheStoreIsHeldAsync<T>(Func<IntakeCommitter, T> queue)
+    {
+        var committer = _factory.Services.GetRequiredService<IntakeCommitter>();
+        using (await _factory.Services.GetRequiredService<StoreWriteGate>().EnterEmbeddedWriterAsync(CancellationToken.None))
+        {
+            return queue(committer);
+        }
+    }
+
     [Fact]
     public async Task AWriteThatLosesItsRace_IsRolledBackAlone_AndItsBatchCommits()
     {
@@ -106,17 +116,12 @@ public sealed class EmbeddedIntakeTests : IDisposable
         {
             return;
         }
-        var committer = _factory.Services.GetRequiredService<IntakeCommitter>();
-        var writeGate = _factory.Services.GetRequiredService<StoreWriteGate>();
         var key = Api.NewId("k");
-        Task<string> first, duplicate, third;
         // Holding the writer makes all three queue up and land in one transaction.
-        using (await writeGate.EnterEmbeddedWriterAsync(CancellationToken.None))
-        {
-            first = committer.WriteAsync(s => Insert(s, key));
-            duplicate = committer.WriteAsync(s => Insert(s, key)); // same idempotency key: the unique index says no
-            third = committer.WriteAsync(s => Insert(s, key + "-3"));
-        }
+        var (first, duplicate, third) = await WhileTheStoreIsHeldAsync(committer => (
+            committer.WriteAsync(s => Insert(s, key)),
+            committer.WriteAsync(s => Insert(s, key)), // same idempotency key: the unique index says no
+            committer.WriteAsync(s => Insert(s, key + "-3"))));
         await first;
         await Assert.ThrowsAsync<StoreConflictException>(() => duplicate);
         await third;
@@ -135,15 +140,9 @@ public sealed class EmbeddedIntakeTests : IDisposable
             return;
         }
         var committer = _factory.Services.GetRequiredService<IntakeCommitter>();
-        var writeGate = _factory.Services.GetRequiredService<StoreWriteGate>();
         var key = Api.NewId("k");
         var (jobs, batches, busy) = (committer.Jobs, committer.Batches, committer.BusySeconds);
-        Task<string>[] written;
-        using (await writeGate.EnterEmbeddedWriterAsync(CancellationToken.None))
-        {
-            written = [.. Enumerable.Range(0, 5).Select(i => committer.WriteAsync(s => Insert(s, $"{key}-{i}")))];
-        }
-        await Task.WhenAll(written);
+        await Task.WhenAll(await WhileTheStoreIsHeldAsync(c => Enumerable.Range(0, 5).Select(i => c.WriteAsync(s => Insert(s, $"{key}-{i}"))).ToList()));
 
         Assert.Equal(jobs + 5, committer.Jobs);
         Assert.Equal(batches + 1, committer.Batches); // queued while the store was held: one transaction
