@@ -7,6 +7,10 @@ public sealed class LoadSheddingTests
 {
     private static readonly AppealCriticality s_criticality = new((type, demand) => type == "payment_issue" || demand == "refund");
 
+    // The smallest bodies the criticality peek reads: an ordinary appeal and a P1 one (a P1 problem type).
+    private const string Ordinary = """{"problem_type":"other"}""";
+    private const string Urgent = """{"problem_type":"payment_issue"}""";
+
     private static DefaultHttpContext Request(string method, string path = "/api/v1/appeals", string? body = null)
     {
         var context = new DefaultHttpContext();
@@ -59,7 +63,7 @@ public sealed class LoadSheddingTests
             }
             await release.Task;
         }, maxConcurrent: 2, s_criticality);
-        Task[] busy = [shedding.InvokeAsync(Request("POST", body: """{"problem_type":"other"}""")), shedding.InvokeAsync(Request("POST", body: """{"problem_type":"other"}"""))];
+        Task[] busy = [shedding.InvokeAsync(Request("POST", body: Ordinary)), shedding.InvokeAsync(Request("POST", body: Ordinary))];
 
         var ordinary = Request("POST", body: """{"channel":"app","requester":{"account_id":"a-1","problem_type":"payment_issue"},"problem_type":"late_delivery","text":"x"}""");
         await shedding.InvokeAsync(ordinary);
@@ -93,19 +97,19 @@ public sealed class LoadSheddingTests
         // A flood of ordinary writes is turned away, each giving its place back before it is answered.
         for (var i = 0; i < 50; i++)
         {
-            var ordinary = Request("POST", body: """{"problem_type":"other"}""");
+            var ordinary = Request("POST", body: Ordinary);
             await shedding.InvokeAsync(ordinary);
             Assert.Equal(503, ordinary.Response.StatusCode);
             Assert.Equal(ordinary.Response.Body.Length, ordinary.Response.ContentLength);
         }
         Assert.Equal(2, shedding.InFlight);
 
-        var urgentRequest = Request("POST", body: """{"problem_type":"payment_issue"}""");
+        var urgentRequest = Request("POST", body: Urgent);
         var urgent = shedding.InvokeAsync(urgentRequest);
         Assert.Equal(3, shedding.InFlight);
 
         // The reserve of one is taken: the next P1 appeal and a read are shed too.
-        var second = Request("POST", body: """{"problem_type":"payment_issue"}""");
+        var second = Request("POST", body: Urgent);
         await shedding.InvokeAsync(second);
         Assert.Equal(503, second.Response.StatusCode);
         var read = Request("GET", "/api/v1/tickets");
@@ -137,7 +141,7 @@ public sealed class LoadSheddingTests
         var (second, releaseSecond) = Held();
         Task[] busy = [shedding.InvokeAsync(first), shedding.InvokeAsync(second)];
 
-        var waiting = Request("POST", body: """{"problem_type":"other"}""");
+        var waiting = Request("POST", body: Ordinary);
         var waited = shedding.InvokeAsync(waiting);
         Assert.False(waited.IsCompleted);
         Assert.Equal(1, shedding.Waiting);
@@ -158,9 +162,9 @@ public sealed class LoadSheddingTests
     {
         var (shedding, time, running, release) = OneBusy(queueLimit: 1, TimeSpan.FromMilliseconds(100));
 
-        var queued = Request("POST", body: """{"problem_type":"other"}""");
+        var queued = Request("POST", body: Ordinary);
         var waited = shedding.InvokeAsync(queued);
-        var overflow = Request("POST", body: """{"problem_type":"other"}""");
+        var overflow = Request("POST", body: Ordinary);
         await shedding.InvokeAsync(overflow);
         Assert.Equal(503, overflow.Response.StatusCode);
         Assert.Equal("1", overflow.Response.Headers.RetryAfter.ToString());
@@ -185,13 +189,13 @@ public sealed class LoadSheddingTests
     {
         var (shedding, time, running, release) = OneBusy(queueLimit: 3, TimeSpan.FromSeconds(5));
 
-        var (ordinary, releaseOrdinary) = Held(body: """{"problem_type":"other"}""");
+        var (ordinary, releaseOrdinary) = Held(body: Ordinary);
         var ordinaryWaits = shedding.InvokeAsync(ordinary);
-        var (aborted, _) = Held(body: """{"problem_type":"other"}""");
+        var (aborted, _) = Held(body: Ordinary);
         using var abort = new CancellationTokenSource();
         aborted.RequestAborted = abort.Token;
         var abortedWaits = shedding.InvokeAsync(aborted);
-        var (urgent, releaseUrgent) = Held(body: """{"problem_type":"payment_issue"}""");
+        var (urgent, releaseUrgent) = Held(body: Urgent);
         var urgentWaits = shedding.InvokeAsync(urgent);
         Assert.Equal(3, shedding.Waiting);
 
@@ -220,20 +224,20 @@ public sealed class LoadSheddingTests
     public async Task AFullQueue_MakesRoomForAP1Appeal_TheOrdinaryThatWaitedLongestIsShed()
     {
         var (shedding, time, running, release) = OneBusy(queueLimit: 2, TimeSpan.FromSeconds(5));
-        var oldest = Request("POST", body: """{"problem_type":"other"}""");
+        var oldest = Request("POST", body: Ordinary);
         var oldestWaits = shedding.InvokeAsync(oldest);
-        var (newer, releaseNewer) = Held(body: """{"problem_type":"other"}""");
+        var (newer, releaseNewer) = Held(body: Ordinary);
         var newerWaits = shedding.InvokeAsync(newer);
         Assert.Equal(2, shedding.Waiting);
 
-        var (urgent, releaseUrgent) = Held(body: """{"problem_type":"payment_issue"}""");
+        var (urgent, releaseUrgent) = Held(body: Urgent);
         var urgentWaits = shedding.InvokeAsync(urgent);
         await oldestWaits.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(503, oldest.Response.StatusCode);
         Assert.Equal(2, shedding.Waiting);
 
         // Another ordinary one finds the queue full and nothing to displace: shed at once.
-        var late = Request("POST", body: """{"problem_type":"other"}""");
+        var late = Request("POST", body: Ordinary);
         await shedding.InvokeAsync(late);
         Assert.Equal(503, late.Response.StatusCode);
 
