@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -167,7 +168,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 {
                     continue; // only wake-ups for urgent jobs an earlier batch already took
                 }
-                var began = System.Diagnostics.Stopwatch.GetTimestamp();
+                var began = Stopwatch.GetTimestamp();
                 if (Interlocked.Exchange(ref _catchUpDue, 0) == 1)
                 {
                     CatchUp(session);
@@ -179,7 +180,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                     _checkpointDue.Release();
                 }
                 await CommitAsync(session, remembered, batch).ConfigureAwait(false);
-                Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - began);
+                Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - began);
                 Interlocked.Add(ref _jobs, batch.Count);
                 Interlocked.Increment(ref _batches);
             }
@@ -355,7 +356,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     /// Time the writer has spent on batches (from taking one to answering it), in seconds: its share of the wall
     /// clock says whether the single writer is what bounds the intake.
     /// </summary>
-    public double BusySeconds => Interlocked.Read(ref _busyTicks) / (double)System.Diagnostics.Stopwatch.Frequency;
+    public double BusySeconds => Interlocked.Read(ref _busyTicks) / (double)Stopwatch.Frequency;
 
     /// <summary>Intakes the writer has run (committed or failed).</summary>
     public long Jobs => Interlocked.Read(ref _jobs);
