@@ -132,6 +132,56 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task AWriteThatFailsAfterWriting_LeavesNothing_AndItsNeighboursAreStoredOnce()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        var key = Api.NewId("k");
+        var runs = new int[3];
+        ValueTask<string> Counted(IIntakeSession session, int i)
+        {
+            Interlocked.Increment(ref runs[i]);
+            return Insert(session, $"{key}-{i}");
+        }
+        async ValueTask<string> FailsAfterItsInsert(IIntakeSession session)
+        {
+            await Counted(session, 1);
+            throw new InvalidOperationException("failed after its insert");
+        }
+
+        var cleanRuns = 0;
+        ValueTask<string> Clean(IIntakeSession session, string suffix)
+        {
+            Interlocked.Increment(ref cleanRuns);
+            return Insert(session, key + suffix);
+        }
+
+        var (clean, alsoClean) = await WhileTheStoreIsHeldAsync(committer => (
+            committer.WriteAsync(s => Clean(s, "-a")),
+            committer.WriteAsync(s => Clean(s, "-b"))));
+        await clean;
+        await alsoClean;
+        Assert.Equal(2, cleanRuns); // a batch where nothing fails runs each write once
+        var (before, failing, after) = await WhileTheStoreIsHeldAsync(committer => (
+            committer.WriteAsync(s => Counted(s, 0)),
+            committer.WriteAsync(FailsAfterItsInsert),
+            committer.WriteAsync(s => Counted(s, 2))));
+        await before;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        await after;
+
+        // The write before the failed one ran again, on a store without the failed one's insert; that one never again.
+        Assert.Equal([2, 1, 1], runs);
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<OtklikDbContext>().Appeals
+            .Where(a => a.IdempotencyKey.StartsWith(key)).Select(a => a.IdempotencyKey).OrderBy(k => k).ToListAsync();
+        Assert.Equal([key + "-0", key + "-2", key + "-a", key + "-b"], stored);
+    }
+
+    [Fact]
     public async Task TheWritersCounters_SayHowManyIntakesWentIntoHowManyTransactions_AndForHowLong()
     {
         _factory.Integration();
