@@ -38,6 +38,7 @@ public static class ApplicationServiceCollectionExtensions
         else
         {
             System.IO.Directory.CreateDirectory(dataDirectory);
+            SqliteSettings.ConfigureProcess();
             var path = Path.Combine(dataDirectory, "otklik.db");
             var pragmas = new SqlitePragmas();
             var connectionString = $"Data Source={path};Default Timeout=30";

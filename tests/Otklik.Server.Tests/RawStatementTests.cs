@@ -55,6 +55,20 @@ public sealed class RawStatementTests : IDisposable
     }
 
     [Fact]
+    public void SqlitesProcessSettings_SayWhetherTheyTookEffect()
+    {
+        // Whichever opened SQLite first in this process (a server under test, or this class) decided it.
+        var applied = Otklik.Data.SqliteSettings.ConfigureProcess();
+        Assert.Equal(applied, Otklik.Data.SqliteSettings.ConfigureProcess());
+        using var insert = _connection.CreateCommand();
+        insert.CommandText = "INSERT INTO t (s) VALUES (hex(randomblob(50000)))";
+        insert.ExecuteNonQuery();
+
+        // With the settings in effect SQLite keeps no allocation statistics; without them it counts what it holds.
+        Assert.Equal(applied, SQLitePCL.raw.sqlite3_memory_used() == 0);
+    }
+
+    [Fact]
     public void EveryStringBound_KeepsItsOwnValue_ThoughOneBufferEncodesThemAll()
     {
         using var both = new RawStatement(_connection.Handle!, "SELECT $a, $b, $c");
