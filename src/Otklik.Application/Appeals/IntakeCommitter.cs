@@ -11,10 +11,10 @@ namespace Otklik.Application.Appeals;
 /// Group commit for the embedded store. Intakes decide in parallel and queue their writes here; one
 /// writer takes whatever has queued up, runs the writes in one transaction and commits once, then
 /// answers them all. Nobody is answered before the commit, so "stored before answered" holds; one
-/// write that fails (a lost race) is told so without failing its neighbours, which are run again
-/// under a savepoint each (<see cref="OneByOneAsync"/>). An idle store commits a lone write at once: batches only form
-/// under load, where they turn many small transactions into one. Urgent writes (P1 appeals) go to
-/// the front: each batch takes them first, so under overload they wait for one commit, not for the
+/// write that fails (a lost race) is told so without failing its neighbours, which run again under a
+/// savepoint each (<see cref="OneByOneAsync"/>). An idle store commits a lone write at once: batches
+/// only form under load, where they turn many small transactions into one. Urgent writes (P1 appeals)
+/// go to the front: each batch takes them first, so under overload they wait for one commit, not for the
 /// queue of ordinary ones.
 /// </summary>
 public sealed partial class IntakeCommitter : IAsyncDisposable
