@@ -14,6 +14,28 @@ public static class SqliteSettings
     /// <summary>SQLITE_CONSTRAINT: a unique key or foreign key said no.</summary>
     public const int ConstraintError = 19;
 
+    /// <summary>
+    /// The intake writer's page cache, in KiB, for a file of <paramref name="pageCount"/> pages. Its cache
+    /// survives its own commits and holds the hot index pages; but while the file is under 1 GiB, SQLite
+    /// walks the whole cache at the end of nearly every transaction: when a b-tree rebalance swaps two
+    /// pages, it parks one under the page number of the 1 GiB "pending byte", past the end of the file,
+    /// and the commit then drops every cached page past the end — found by scanning all of the cache's
+    /// hash table (`pcache1TruncateUnsafe`: 4 % of the server's samples in `perf` under bench/load/run.sh's
+    /// load, the largest single symbol; a uprobe showed the parked page number at almost every commit). A
+    /// quarter of the cache is a quarter of that walk, and a small file's pages that miss are in the
+    /// operating system's cache anyway. From 1 GiB on the parked page is inside the file, nothing is
+    /// walked, and the larger cache keeps more of a large store's index pages.
+    /// </summary>
+    public static int WriterCacheKib(long pageCount, int pageSize) =>
+        pageCount >= PendingBytePage(pageSize) - 1 ? LargeWriterCacheKib : SmallWriterCacheKib;
+
+    /// <summary>The page that holds the file's byte at 1 GiB (SQLite's lock byte), never itself a page of data.</summary>
+    public static long PendingBytePage(int pageSize) => (1L << 30) / pageSize + 1;
+
+    public const int SmallWriterCacheKib = 16 * 1024;
+
+    public const int LargeWriterCacheKib = 64 * 1024;
+
     private const int ConfigMultiThread = 2;   // SQLITE_CONFIG_MULTITHREAD
     private const int ConfigMemoryStatus = 9;  // SQLITE_CONFIG_MEMSTATUS
     private const int Ok = 0;

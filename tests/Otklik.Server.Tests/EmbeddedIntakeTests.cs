@@ -420,6 +420,22 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     /// <summary>The intake's own way into the file the test server uses, with the server's model.</summary>
+    [Fact]
+    public void TheWritersPageCache_IsSizedToTheFile_AndSqliteHasIt()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        using var session = StoreOnTheServersFile().Open();
+        // A test store is far below 1 GiB: the small cache, and SQLite was told so (a negative size is in KiB).
+        Assert.Equal(SqliteSettings.SmallWriterCacheKib, session.CacheKib);
+        Assert.Equal(-SqliteSettings.SmallWriterCacheKib, session.CacheSizeSetting());
+        session.SizeCache();
+        Assert.Equal(-SqliteSettings.SmallWriterCacheKib, session.CacheSizeSetting());
+    }
+
     private EmbeddedIntakeStore StoreOnTheServersFile()
     {
         using var scope = _factory.Services.CreateScope();

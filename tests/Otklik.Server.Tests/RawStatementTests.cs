@@ -68,6 +68,21 @@ public sealed class RawStatementTests : IDisposable
         Assert.Equal(applied, SQLitePCL.raw.sqlite3_memory_used() == 0);
     }
 
+    [Theory]
+    [InlineData(4096, 262_145)]  // the page of the byte at 1 GiB
+    [InlineData(1024, 1_048_577)]
+    [InlineData(65536, 16_385)]
+    public void TheWritersCache_IsSmallUntilTheFileReachesThePendingBytePage(int pageSize, long pendingPage)
+    {
+        Assert.Equal(pendingPage, Otklik.Data.SqliteSettings.PendingBytePage(pageSize));
+        Assert.Equal(Otklik.Data.SqliteSettings.SmallWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(1, pageSize));
+        Assert.Equal(Otklik.Data.SqliteSettings.SmallWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(pendingPage - 2, pageSize));
+        // From here on, a page parked under the pending page's number is no longer past the end of the file.
+        Assert.Equal(Otklik.Data.SqliteSettings.LargeWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(pendingPage - 1, pageSize));
+        Assert.Equal(Otklik.Data.SqliteSettings.LargeWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(10 * pendingPage, pageSize));
+        Assert.True(Otklik.Data.SqliteSettings.SmallWriterCacheKib < Otklik.Data.SqliteSettings.LargeWriterCacheKib);
+    }
+
     [Fact]
     public void EveryStringBound_KeepsItsOwnValue_ThoughOneBufferEncodesThemAll()
     {

@@ -178,6 +178,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 {
                     _sinceCheckpoint = 0;
                     _checkpointDue.Release();
+                    session.SizeCache(); // the store has grown by this many appeals since the last look
                 }
                 await CommitAsync(session, remembered, batch).ConfigureAwait(false);
                 Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - began);

@@ -43,6 +43,9 @@ public sealed class EmbeddedIntakeStore
                 // The writer's cache keeps a requester's recent appeal times (CachingIntakeSession): the index alone answers.
                 ["appeal-times"] = $"SELECT \"CreatedAt\" FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s ORDER BY \"CreatedAt\" LIMIT {{limit}}",
                 ["data-version"] = "PRAGMA data_version",
+                ["page-count"] = "PRAGMA page_count",
+                ["page-size"] = "PRAGMA page_size",
+                ["cache-size"] = "PRAGMA cache_size",
                 ["appeals-since"] = $"SELECT COUNT(*), MIN(\"CreatedAt\") FROM \"{Appeals.Table}\" WHERE \"RequesterKey\" = $k AND \"CreatedAt\" >= $s",
                 // Told apart by the session (few rows): SQL's DISTINCT would build a temporary b-tree for every appeal.
                 ["same-text"] = $"SELECT \"RequesterKey\" FROM \"{Appeals.Table}\" WHERE \"TextFingerprint\" = $f AND \"CreatedAt\" >= $s AND \"RequesterKey\" <> $k",

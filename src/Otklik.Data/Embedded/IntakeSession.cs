@@ -26,25 +26,39 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         using var pragmas = _connection.CreateCommand();
-        // The writer's page cache survives its own commits: big enough for the hot index pages, no spill
-        // in the middle of a batch. Checkpoints are left to CheckpointPassive on another connection (another
-        // core): copying the log back into the file inside a commit stalled every intake behind it. The writer
-        // copies only the last few frames itself, between two transactions, so that the log can start over.
-        pragmas.CommandText = SqliteSettings.ConnectionPragmas + $" PRAGMA cache_size=-{WriterCacheKib}; PRAGMA wal_autocheckpoint=0;";
+        // Checkpoints are left to CheckpointPassive on another connection (another core): copying the log
+        // back into the file inside a commit stalled every intake behind it. The writer copies only the last
+        // few frames itself, between two transactions, so that the log can start over.
+        pragmas.CommandText = SqliteSettings.ConnectionPragmas + " PRAGMA wal_autocheckpoint=0;";
         pragmas.ExecuteNonQuery();
+        SizeCache();
     }
 
-    private const int WriterCacheKib = 64 * 1024;
-
-    internal EmbeddedIntakeStore.Maps Maps => _maps;
+    /// <summary>The size of the writer's page cache now, in KiB (<see cref="SqliteSettings.WriterCacheKib"/>).</summary>
+    public int CacheKib { get; private set; }
 
     /// <summary>
-    /// Changes with every commit made on another connection (another part of the server, another process),
-    /// never with this connection's own: what <see cref="CachingIntakeSession"/> watches to know its copies still hold.
+    /// Sizes the page cache to the file as it is now (<see cref="SqliteSettings.WriterCacheKib"/>); the writer
+    /// calls it again from time to time, between transactions, as the store grows.
     /// </summary>
-    public long DataVersion()
+    public void SizeCache()
     {
-        var statement = Command("data-version");
+        var kib = SqliteSettings.WriterCacheKib(Scalar("page-count"), checked((int)Scalar("page-size")));
+        if (kib != CacheKib)
+        {
+            using var pragma = _connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA cache_size=-{kib}";
+            pragma.ExecuteNonQuery();
+            CacheKib = kib;
+        }
+    }
+
+    /// <summary>The page cache's size as SQLite has it (negative: KiB), to check <see cref="CacheKib"/> against.</summary>
+    internal long CacheSizeSetting() => Scalar("cache-size");
+
+    private long Scalar(string name)
+    {
+        var statement = Command(name);
         try
         {
             return statement.Step() ? statement.GetInt64(0) : 0;
@@ -54,6 +68,14 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
             statement.Reset();
         }
     }
+
+    internal EmbeddedIntakeStore.Maps Maps => _maps;
+
+    /// <summary>
+    /// Changes with every commit made on another connection (another part of the server, another process),
+    /// never with this connection's own: what <see cref="CachingIntakeSession"/> watches to know its copies still hold.
+    /// </summary>
+    public long DataVersion() => Scalar("data-version");
 
     /// <summary>The requester's appeals since then, their times as stored (UTC ticks), oldest first, at most <paramref name="limit"/>.</summary>
     internal List<long> AppealTimes(string requesterKey, DateTimeOffset since, int limit)
