@@ -419,7 +419,6 @@ public sealed class EmbeddedIntakeTests : IDisposable
         return (account, order, first);
     }
 
-    /// <summary>The intake's own way into the file the test server uses, with the server's model.</summary>
     [Fact]
     public void TheWritersPageCache_IsSizedToTheFile_AndSqliteHasIt()
     {
@@ -436,6 +435,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         Assert.Equal(-SqliteSettings.SmallWriterCacheKib, session.CacheSizeSetting());
     }
 
+    /// <summary>The intake's own way into the file the test server uses, with the server's model.</summary>
     private EmbeddedIntakeStore StoreOnTheServersFile()
     {
         using var scope = _factory.Services.CreateScope();

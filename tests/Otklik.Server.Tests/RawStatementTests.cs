@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Otklik.Data;
 using Otklik.Data.Embedded;
 
 namespace Otklik.Server.Tests;
@@ -58,8 +59,8 @@ public sealed class RawStatementTests : IDisposable
     public void SqlitesProcessSettings_SayWhetherTheyTookEffect()
     {
         // Whichever opened SQLite first in this process (a server under test, or this class) decided it.
-        var applied = Otklik.Data.SqliteSettings.ConfigureProcess();
-        Assert.Equal(applied, Otklik.Data.SqliteSettings.ConfigureProcess());
+        var applied = SqliteSettings.ConfigureProcess();
+        Assert.Equal(applied, SqliteSettings.ConfigureProcess());
         using var insert = _connection.CreateCommand();
         insert.CommandText = "INSERT INTO t (s) VALUES (hex(randomblob(50000)))";
         insert.ExecuteNonQuery();
@@ -74,13 +75,13 @@ public sealed class RawStatementTests : IDisposable
     [InlineData(65536, 16_385)]
     public void TheWritersCache_IsSmallUntilTheFileReachesThePendingBytePage(int pageSize, long pendingPage)
     {
-        Assert.Equal(pendingPage, Otklik.Data.SqliteSettings.PendingBytePage(pageSize));
-        Assert.Equal(Otklik.Data.SqliteSettings.SmallWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(1, pageSize));
-        Assert.Equal(Otklik.Data.SqliteSettings.SmallWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(pendingPage - 2, pageSize));
+        Assert.Equal(pendingPage, SqliteSettings.PendingBytePage(pageSize));
+        Assert.Equal(SqliteSettings.SmallWriterCacheKib, SqliteSettings.WriterCacheKib(1, pageSize));
+        Assert.Equal(SqliteSettings.SmallWriterCacheKib, SqliteSettings.WriterCacheKib(pendingPage - 2, pageSize));
         // From here on, a page parked under the pending page's number is no longer past the end of the file.
-        Assert.Equal(Otklik.Data.SqliteSettings.LargeWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(pendingPage - 1, pageSize));
-        Assert.Equal(Otklik.Data.SqliteSettings.LargeWriterCacheKib, Otklik.Data.SqliteSettings.WriterCacheKib(10 * pendingPage, pageSize));
-        Assert.True(Otklik.Data.SqliteSettings.SmallWriterCacheKib < Otklik.Data.SqliteSettings.LargeWriterCacheKib);
+        Assert.Equal(SqliteSettings.LargeWriterCacheKib, SqliteSettings.WriterCacheKib(pendingPage - 1, pageSize));
+        Assert.Equal(SqliteSettings.LargeWriterCacheKib, SqliteSettings.WriterCacheKib(10 * pendingPage, pageSize));
+        Assert.True(SqliteSettings.SmallWriterCacheKib < SqliteSettings.LargeWriterCacheKib);
     }
 
     [Fact]
