@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -7,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 using Otklik.Core.Appeals;
 using Otklik.Core.Gate;
+using Otklik.Core.Text;
 using Otklik.Core.Tickets;
 
 namespace Otklik.Application;
@@ -35,28 +35,29 @@ public static class OtklikJson
     /// wrote for the type: the intake stores a decision and a gate snapshot with every appeal, on the store's
     /// single writer, where the general serializer's per-property converters were a tenth of its time.
     /// Written with Otklik's encoder, which is why the generated writer is called here rather than through
-    /// <see cref="JsonSerializer"/> (that takes the fast path only with the default encoder).
+    /// <see cref="JsonSerializer"/> (that takes the fast path only with the default encoder). The result is the
+    /// serializer's UTF-8 as is (<see cref="JsonText"/>): the store takes UTF-8 too.
     /// </summary>
-    public static string SerializeStored(Decision value) => WriteStored(value, StoredJsonContext.Default.Decision);
+    public static JsonText SerializeStored(Decision value) => WriteStored(value, StoredJsonContext.Default.Decision);
 
     /// <inheritdoc cref="SerializeStored(Decision)"/>
-    public static string SerializeStored(GateSnapshot value) => WriteStored(value, StoredJsonContext.Default.GateSnapshot);
+    public static JsonText SerializeStored(GateSnapshot value) => WriteStored(value, StoredJsonContext.Default.GateSnapshot);
 
     [ThreadStatic]
     private static StoredWriter? s_writer;
 
-    private static string WriteStored<T>(T value, JsonTypeInfo<T> generated)
+    private static JsonText WriteStored<T>(T value, JsonTypeInfo<T> generated)
     {
         if (generated.SerializeHandler is not { } handler)
         {
-            return JsonSerializer.Serialize(value, Stored);
+            return JsonText.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(value, Stored));
         }
         var w = s_writer ??= new StoredWriter();
         try
         {
             handler(w.Json, value);
             w.Json.Flush();
-            return Encoding.UTF8.GetString(w.Buffer.WrittenSpan);
+            return JsonText.FromUtf8(w.Buffer.WrittenSpan);
         }
         finally
         {

@@ -56,6 +56,11 @@ public sealed class EmbeddedIntakeTests : IDisposable
         {
             Assert.Equal(property.PropertyInfo!.GetValue(appealViaEf), property.PropertyInfo.GetValue(appealViaSession));
         }
+        // The JSON documents are bound as their UTF-8 bytes, and must still be text to SQLite, not blobs.
+        var types = await db.Database.SqlQuery<string>(
+            $"SELECT typeof(\"RequestJson\") || ' ' || typeof(\"DecisionJson\") || ' ' || typeof(\"ContextJson\") AS \"Value\" FROM appeals WHERE \"TicketId\" = {ticketId}").SingleAsync();
+        Assert.Equal("text text text", types);
+        Assert.Contains("\"outcome\":\"accepted\"", appealViaSession.DecisionJson.ToString(), StringComparison.Ordinal);
         var listed = Assert.Single(await session.RecentOrdersAsync(account, 10, CancellationToken.None));
         var orderViaSession = await session.WholeOrderAsync(listed, CancellationToken.None);
         var orderViaEf = await db.Orders.AsNoTracking().SingleAsync(o => o.Number == listed.Number);
@@ -459,7 +464,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         ProblemType = "other",
         Text = text,
         PolicyVersion = "test",
-        DecisionJson = "{}",
+        DecisionJson = Otklik.Core.Text.JsonText.EmptyObject,
         CreatedAt = at,
         ReceivedAt = at,
     };

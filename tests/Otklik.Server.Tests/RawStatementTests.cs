@@ -98,6 +98,18 @@ public sealed class RawStatementTests : IDisposable
     }
 
     [Fact]
+    public void AJsonDocument_IsBoundAsItsUtf8Text_AndReadBackAsTheSameDocument()
+    {
+        using var echo = new RawStatement(_connection.Handle!, "SELECT $j, typeof($j), length($j)");
+        var json = Otklik.Core.Text.JsonText.From("{\"text\":\"Посылка не пришла\"}");
+        echo.Bind("$j", json);
+        Assert.True(echo.Step());
+        Assert.Equal(json, echo.GetJsonText(0));
+        Assert.Equal(("{\"text\":\"Посылка не пришла\"}", "text", 28L), (echo.GetString(0), echo.GetString(1), echo.GetInt64(2)));
+        echo.Reset();
+    }
+
+    [Fact]
     public void ALoneSurrogate_IsStoredAsTheReplacementCharacter()
     {
         using var echo = new RawStatement(_connection.Handle!, "SELECT $s");

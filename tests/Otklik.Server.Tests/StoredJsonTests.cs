@@ -89,9 +89,9 @@ public sealed class StoredJsonTests
             Trace = [.. Enumerable.Range(1, 14).Select(i => new TraceEntry(i, "rule" + i, "pass", i == 7 ? Outcome.NeedsInfo : null, i == 7 ? ReasonCode.OrderRequired : null, i % 3 == 0 ? i : null, null, null, null))],
         };
 
-        Assert.Equal(JsonSerializer.Serialize(decision, OtklikJson.Stored), OtklikJson.SerializeStored(decision));
+        Assert.Equal(JsonSerializer.Serialize(decision, OtklikJson.Stored), OtklikJson.SerializeStored(decision).ToString());
         Assert.Equal(JsonSerializer.Serialize(new Decision { Outcome = Outcome.Accepted, PolicyVersion = "v", Priority = PriorityClass.P3 }, OtklikJson.Stored),
-            OtklikJson.SerializeStored(new Decision { Outcome = Outcome.Accepted, PolicyVersion = "v", Priority = PriorityClass.P3 }));
+            OtklikJson.SerializeStored(new Decision { Outcome = Outcome.Accepted, PolicyVersion = "v", Priority = PriorityClass.P3 }).ToString());
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class StoredJsonTests
         // The long one outgrows the writer's kept buffer; the short one after it must not carry any of it.
         foreach (var snapshot in new[] { bare, full, bare, full, bare })
         {
-            Assert.Equal(JsonSerializer.Serialize(snapshot, OtklikJson.Stored), OtklikJson.SerializeStored(snapshot));
+            Assert.Equal(JsonSerializer.Serialize(snapshot, OtklikJson.Stored), OtklikJson.SerializeStored(snapshot).ToString());
         }
         Assert.True(OtklikJson.SerializeStored(full).Length > 64 * 1024);
     }

@@ -18,7 +18,7 @@ public sealed class AppealQueries(OtklikDbContext db)
     }
 
     /// <summary>The decision as stored with the appeal (and as changed since, by an override).</summary>
-    public static Decision DecisionOf(Appeal appeal) => JsonSerializer.Deserialize<Decision>(appeal.DecisionJson, OtklikJson.Options)!;
+    public static Decision DecisionOf(Appeal appeal) => JsonSerializer.Deserialize<Decision>(appeal.DecisionJson.Utf8, OtklikJson.Options)!;
 
     public async Task<View> ViewAsync(Appeal appeal, CancellationToken ct)
     {

@@ -79,7 +79,7 @@ public sealed class DashboardQueries(OtklikDbContext db, LoadMonitor load, Polic
         DateTimeOffset? eta = null;
         foreach (var w in waiting)
         {
-            using var doc = JsonDocument.Parse(w.DecisionJson);
+            using var doc = JsonDocument.Parse(w.DecisionJson.Utf8Memory);
             if (doc.RootElement.TryGetProperty("eta", out var e) && e.ValueKind == JsonValueKind.String && e.TryGetDateTimeOffset(out var at) && (eta is null || at > eta))
             {
                 eta = at;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Core;
+using Otklik.Core.Text;
 using Otklik.Core.Tickets;
 using Otklik.Data;
 
@@ -76,7 +77,7 @@ public sealed class PersonalData(OtklikDbContext db, TimeProvider time, string d
             db.Entry(appeal).Property(a => a.Text).CurrentValue = Redacted;
             db.Entry(appeal).Property(a => a.TextStems).CurrentValue = "";
             db.Entry(appeal).Property(a => a.ClaimedJson).CurrentValue = "{}";
-            db.Entry(appeal).Property(a => a.RequestJson).CurrentValue = "{}";
+            db.Entry(appeal).Property(a => a.RequestJson).CurrentValue = JsonText.EmptyObject;
             db.Entry(appeal).Property(a => a.AttachmentsJson).CurrentValue = "[]";
             // The gate snapshot holds the account's name and contacts; an erased appeal leaves the replays.
             appeal.ContextJson = null;

@@ -25,7 +25,7 @@ public sealed class PolicySimulator(OtklikDbContext db, AdmissionGate gate, SlaC
     /// <summary>One stored appeal as the replay needs it.</summary>
     public sealed record StoredAppeal(
         string AppealId, Channel Channel, RequesterRole Role, string? OrderNumber, string ProblemType, Demand? Demand, string Text,
-        string AttachmentsJson, string ClaimedJson, DateTimeOffset ReceivedAt, Outcome Outcome, string? DecidedBy, string? Reason, string ContextJson);
+        string AttachmentsJson, string ClaimedJson, DateTimeOffset ReceivedAt, Outcome Outcome, string? DecidedBy, string? Reason, JsonText ContextJson);
 
     /// <summary>A decision reduced to what a policy change can move: the outcome, the rule that decided, its reason.</summary>
     public readonly record struct DecisionKey(Outcome Outcome, string? Rule, string? Reason)
@@ -47,7 +47,7 @@ public sealed class PolicySimulator(OtklikDbContext db, AdmissionGate gate, SlaC
     /// <summary>The decision <paramref name="policy"/> gives the appeal, from its stored snapshot.</summary>
     public static DecisionKey Replay(AdmissionGate gate, StoredAppeal a, GatePolicy policy, Func<DateTimeOffset, DateOnly> localDate)
     {
-        var snapshot = JsonSerializer.Deserialize<GateSnapshot>(a.ContextJson, OtklikJson.Options)
+        var snapshot = JsonSerializer.Deserialize<GateSnapshot>(a.ContextJson.Utf8, OtklikJson.Options)
             ?? throw new InvalidOperationException($"Appeal {a.AppealId} has an empty snapshot.");
         var attachments = a.AttachmentsJson is "[]" or "" ? [] : JsonSerializer.Deserialize<List<AttachmentInfo>>(a.AttachmentsJson, OtklikJson.Options) ?? [];
         var claimed = a.ClaimedJson is "{}" or "" ? ClaimedData.None : JsonSerializer.Deserialize<ClaimedData>(a.ClaimedJson, OtklikJson.Options) ?? ClaimedData.None;

@@ -143,7 +143,7 @@ public sealed class SyntheticAppeals(OtklikDbContext db, AdmissionGate gate, Sla
             PolicyVersion = policy.Version,
             DecidedBy = result.DecidingRule,
             Reason = result.Decision?.Reason is { } reason ? WireName.Of(reason) : null,
-            DecisionJson = "{}",
+            DecisionJson = JsonText.EmptyObject,
             ContextJson = OtklikJson.SerializeStored(snapshot),
         };
     }

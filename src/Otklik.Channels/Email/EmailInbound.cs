@@ -117,8 +117,8 @@ public sealed partial class EmailInbound(
     {
         var request = new AppealRequest(Channel.Email, address, who.Account?.Role ?? RequesterRole.Buyer, null, "other", null,
             mail.Text.Length == 0 ? "(пустое письмо)" : mail.Text, [.. files], ClaimedData.None, time.GetUtcNow());
-        var json = JsonSerializer.Serialize(new { message_id = mail.MessageId, from = mail.From, subject = mail.Subject, text = mail.Text, attachments = files.Count });
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        var json = Otklik.Core.Text.JsonText.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(new { message_id = mail.MessageId, from = mail.From, subject = mail.Subject, text = mail.Text, attachments = files.Count }));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(json.Utf8));
         var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "msg:" + mail.MessageId, hash, json,
             RoleGiven: who.Account is not null, SenderAuthenticated: mail.SenderAuthenticated), ct);
         if (result.Status == IntakeStatus.Conflict || result.Decision is not { } decision)

@@ -1,4 +1,5 @@
 using Otklik.Core.Requesters;
+using Otklik.Core.Text;
 using Otklik.Core.Tickets;
 
 namespace Otklik.Core.Appeals;
@@ -32,7 +33,7 @@ public sealed class Appeal
     public string ClaimedJson { get; init; } = "{}";
 
     /// <summary>The request as received (JSON), kept for replay simulation and human review.</summary>
-    public string RequestJson { get; init; } = "{}";
+    public JsonText RequestJson { get; init; } = JsonText.EmptyObject;
     public DateTimeOffset ReceivedAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -40,13 +41,13 @@ public sealed class Appeal
     public PriorityClass Priority { get; set; }
     public required string PolicyVersion { get; init; }
     public string? DecidedBy { get; init; }
-    public required string DecisionJson { get; set; }
+    public required JsonText DecisionJson { get; set; }
 
     /// <summary>The first reason code of the decision (wire name), for statistics and replays.</summary>
     public string? Reason { get; init; }
 
     /// <summary>What the gate read about the requester at receipt (<see cref="Gate.GateSnapshot"/>), for replaying a candidate policy.</summary>
-    public string? ContextJson { get; set; }
+    public JsonText? ContextJson { get; set; }
     public string? TicketId { get; set; }
 
     /// <summary>A deferred appeal still waiting for the load to fall.</summary>

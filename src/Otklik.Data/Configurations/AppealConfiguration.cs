@@ -4,6 +4,7 @@ using Otklik.Core.Appeals;
 using Otklik.Core.Orders;
 using Otklik.Core.Policy;
 using Otklik.Core.Requesters;
+using Otklik.Core.Text;
 
 namespace Otklik.Data.Configurations;
 
@@ -29,6 +30,10 @@ internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.Property(a => a.OverriddenBy).HasMaxLength(100);
         b.Property(a => a.OverrideReason).HasMaxLength(2000);
         b.Property(a => a.Reason).HasMaxLength(64);
+        // Text columns as before; the embedded intake binds and reads their UTF-8 bytes directly (RowMap).
+        b.Property(a => a.RequestJson).HasConversion(v => v.ToString(), s => JsonText.From(s));
+        b.Property(a => a.DecisionJson).HasConversion(v => v.ToString(), s => JsonText.From(s));
+        b.Property(a => a.ContextJson).HasConversion(v => v!.ToString(), s => JsonText.From(s));
 
         // The idempotency key is a unique index, not check-then-insert: concurrent retries cannot both land.
         b.HasIndex(a => new { a.ClientName, a.IdempotencyKey }).IsUnique();

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Otklik.Core.Text;
 using SQLitePCL;
 
 namespace Otklik.Data.Embedded;
@@ -53,6 +54,7 @@ internal sealed class RawStatement : IDisposable
     {
         null or DBNull => raw.sqlite3_bind_null(_stmt, index),
         string s => BindText(index, s),
+        JsonText json => raw.sqlite3_bind_text(_stmt, index, json.Utf8),
         long l => raw.sqlite3_bind_int64(_stmt, index, l),
         int i => raw.sqlite3_bind_int64(_stmt, index, i),
         bool b => raw.sqlite3_bind_int64(_stmt, index, b ? 1 : 0),
@@ -130,6 +132,9 @@ internal sealed class RawStatement : IDisposable
     public double GetDouble(int ordinal) => raw.sqlite3_column_double(_stmt, ordinal);
 
     public string GetString(int ordinal) => raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string();
+
+    /// <summary>A text column's UTF-8, copied, as a JSON document.</summary>
+    public JsonText GetJsonText(int ordinal) => JsonText.FromUtf8(raw.sqlite3_column_blob(_stmt, ordinal));
 
     public object? GetValue(int ordinal) => raw.sqlite3_column_type(_stmt, ordinal) switch
     {

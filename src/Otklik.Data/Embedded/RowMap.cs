@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Otklik.Core.Text;
 
 namespace Otklik.Data.Embedded;
 
@@ -92,7 +93,7 @@ internal sealed class RowMap<T> where T : class
     {
         for (var i = 0; i < columns.Length; i++)
         {
-            statement.Bind(columns[i].Parameter, columns[i].Read(entity));
+            statement.Bind(columns[i].Parameter, columns[i].Bound(entity));
         }
     }
 
@@ -154,6 +155,7 @@ internal sealed class RowMap<T> where T : class
         private readonly Func<object?, object?>? _fromProvider;
         private readonly Type _clrType;
         private readonly Type? _providerType;
+        private readonly bool _utf8;
 
         public Column(IProperty property, RowSource source)
         {
@@ -167,6 +169,7 @@ internal sealed class RowMap<T> where T : class
             _fromProvider = converter?.ConvertFromProvider;
             _clrType = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
             _providerType = converter?.ProviderClrType;
+            _utf8 = property.ClrType == typeof(JsonText);
 
             var entity = Expression.Parameter(typeof(T), "e");
             var value = Expression.Parameter(typeof(object), "v");
@@ -228,6 +231,14 @@ internal sealed class RowMap<T> where T : class
         {
             var reader = Expression.Parameter(typeof(RawStatement), "r");
             var ordinal = Expression.Parameter(typeof(int), "i");
+            var isNull = Expression.Call(reader, typeof(RawStatement).GetMethod(nameof(RawStatement.IsDBNull), [typeof(int)])!, ordinal);
+            if (property.ClrType == typeof(JsonText))
+            {
+                // The column's UTF-8 as the document, not a string the converter would encode again.
+                var json = Expression.Call(reader, typeof(RawStatement).GetMethod(nameof(RawStatement.GetJsonText), [typeof(int)])!, ordinal);
+                return Expression.Lambda<Action<T, RawStatement, int>>(
+                    Expression.Assign(access, Expression.Condition(isNull, Expression.Default(typeof(JsonText)), json)), entity, reader, ordinal).Compile();
+            }
             var modelType = converter?.ModelClrType ?? Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
             var providerType = converter?.ProviderClrType ?? modelType;
             var storeType = providerType.IsEnum ? Enum.GetUnderlyingType(providerType) : providerType;
@@ -239,7 +250,6 @@ internal sealed class RowMap<T> where T : class
                 : storeType == typeof(string) ? nameof(RawStatement.GetString)
                 : throw new NotSupportedException($"{typeof(T).Name}.{property.Name} is stored as {storeType.Name}; give it a converter to text, integer or real");
             Expression read = Expression.Call(reader, typeof(RawStatement).GetMethod(getter, [typeof(int)])!, ordinal);
-            var isNull = Expression.Call(reader, typeof(RawStatement).GetMethod(nameof(RawStatement.IsDBNull), [typeof(int)])!, ordinal);
             return Expression.Lambda<Action<T, RawStatement, int>>(Assign(property, converter, access, read, storeType, providerType, isNull), entity, reader, ordinal).Compile();
         }
 
@@ -258,6 +268,12 @@ internal sealed class RowMap<T> where T : class
         public string Quoted { get; }
         public string Parameter { get; }
         public bool Generated { get; }
+
+        /// <summary>
+        /// The entity's value for a parameter of the embedded store: as <see cref="Read"/> gives it, but a JSON
+        /// document as its UTF-8 (<see cref="RawStatement.Bind(int, object?)"/> binds those bytes as they are).
+        /// </summary>
+        public object? Bound(T entity) => _utf8 ? _get(entity) : Read(entity);
 
         /// <summary>The entity's value as the store keeps it (after the model's converter).</summary>
         public object? Read(T entity) => ToStore(_get(entity));

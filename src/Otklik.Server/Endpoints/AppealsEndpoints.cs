@@ -9,6 +9,7 @@ using Otklik.Core.Appeals;
 using Otklik.Core.Calendar;
 using Otklik.Core.Orders;
 using Otklik.Core.Requesters;
+using Otklik.Core.Text;
 using Otklik.Server.Auth;
 using Otklik.Server.Contracts;
 using Otklik.Server.Problems;
@@ -63,7 +64,7 @@ public static class AppealsEndpoints
         var canonical = JsonSerializer.SerializeToUtf8Bytes(body.Value, OtklikJson.Options);
         var hash = Convert.ToHexString(SHA256.HashData(canonical));
         var client = user.Identity?.Name ?? "anonymous";
-        var result = await intake.SubmitAsync(new AppealSubmission(appealRequest!, client, key, hash, System.Text.Encoding.UTF8.GetString(canonical), roleGiven), ct);
+        var result = await intake.SubmitAsync(new AppealSubmission(appealRequest!, client, key, hash, JsonText.FromUtf8(canonical), roleGiven), ct);
         var language = Views.LanguageOf(request);
         return result.Status switch
         {

@@ -102,11 +102,12 @@ public static partial class BodyReader
     /// </summary>
     private static string? ForbiddenEscape(byte[] raw)
     {
-        var text = System.Text.Encoding.UTF8.GetString(raw);
-        if (!text.Contains("\\u", StringComparison.OrdinalIgnoreCase))
+        // Only an escape can carry either, so a body without one is not decoded here at all.
+        if (raw.AsSpan().IndexOf("\\u"u8) < 0 && raw.AsSpan().IndexOf("\\U"u8) < 0)
         {
             return null;
         }
+        var text = System.Text.Encoding.UTF8.GetString(raw);
         if (NulEscape().IsMatch(text))
         {
             return "Strings may not contain NUL (\\u0000).";
