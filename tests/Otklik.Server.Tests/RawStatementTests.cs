@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Data.Embedded;
 
@@ -107,6 +108,73 @@ public sealed class RawStatementTests : IDisposable
         Assert.Equal(json, echo.GetJsonText(0));
         Assert.Equal(("{\"text\":\"Посылка не пришла\"}", "text", 28L), (echo.GetString(0), echo.GetString(1), echo.GetInt64(2)));
         echo.Reset();
+    }
+
+    [Fact]
+    public void ARowMapsCompiledBinders_StoreWhatEfCoreStores_NullsAsNull_AndRefuseNaN()
+    {
+        var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SqliteOtklikDbContext>().UseSqlite(_connection).Options;
+        using var db = new SqliteOtklikDbContext(options);
+        // The fixture already made a table, so EnsureCreated would see a database and do nothing.
+        Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>(db).CreateTables();
+        var appeals = new RowMap<Otklik.Core.Appeals.Appeal>(db.Model);
+        var at = new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.FromHours(3));
+        var bare = new Otklik.Core.Appeals.Appeal
+        {
+            AppealId = "ap_1",
+            ClientName = "c",
+            IdempotencyKey = "k1",
+            RequestHash = "h",
+            RequesterKey = "phone:+79160000000",
+            ProblemType = "other",
+            Text = "Текст",
+            PolicyVersion = "v",
+            DecisionJson = Otklik.Core.Text.JsonText.From("{\"outcome\":\"accepted\"}"),
+            CreatedAt = at,
+            ReceivedAt = at,
+        };
+        var full = new Otklik.Core.Appeals.Appeal
+        {
+            AppealId = "ap_2",
+            ClientName = "c",
+            IdempotencyKey = "k2",
+            RequestHash = "h",
+            RequesterKey = "account:a-1",
+            AccountId = "a-1",
+            ProblemType = "damaged_item",
+            Text = "Текст",
+            PolicyVersion = "v",
+            DecisionJson = Otklik.Core.Text.JsonText.EmptyObject,
+            ContextJson = Otklik.Core.Text.JsonText.From("{\"now\":1}"),
+            Demand = Otklik.Core.Appeals.Demand.Refund,
+            Outcome = Otklik.Core.Appeals.Outcome.Deferred,
+            Priority = Otklik.Core.Tickets.PriorityClass.P1,
+            AwaitingAdmission = true,
+            TextFingerprint = long.MinValue,
+            CreatedAt = at,
+            ReceivedAt = at.AddSeconds(-1),
+            AdmittedAt = at.AddHours(1),
+        };
+        using (var insert = new RawStatement(_connection.Handle!, appeals.InsertSql))
+        {
+            foreach (var appeal in new[] { bare, full })
+            {
+                appeals.BindInsert(insert, appeal);
+                Assert.Equal(1, insert.Execute());
+            }
+        }
+
+        var viaEf = db.Appeals.AsNoTracking().OrderBy(a => a.AppealId).ToList();
+        Assert.True(appeals.SameRow(bare, viaEf[0]));
+        Assert.True(appeals.SameRow(full, viaEf[1]));
+        Assert.Null(viaEf[0].ContextJson);
+        Assert.Null(viaEf[0].Demand);
+        Assert.Null(viaEf[0].AdmittedAt);
+        Assert.Equal(full.AdmittedAt, viaEf[1].AdmittedAt);
+
+        var buckets = new RowMap<Otklik.Core.Requesters.RateBucket>(db.Model);
+        using var bucket = new RawStatement(_connection.Handle!, buckets.InsertSql);
+        Assert.Throws<InvalidOperationException>(() => buckets.BindInsert(bucket, Otklik.Core.Requesters.RateBucket.Restore("phone:+7", double.NaN, at)));
     }
 
     [Fact]

@@ -26,6 +26,9 @@ internal sealed class RawStatement : IDisposable
     // Reused for every string bound: SQLite copies a bound value at once (SQLITE_TRANSIENT).
     private byte[] _utf8 = new byte[1024];
 
+    private string[]? _layout;
+    private int[] _layoutIndexes = [];
+
     public RawStatement(sqlite3 db, string sql)
     {
         _db = db;
@@ -49,11 +52,41 @@ internal sealed class RawStatement : IDisposable
 
     public void Bind(string name, object? value) => Bind(IndexOf(name), value);
 
+    /// <summary>
+    /// The indexes of <paramref name="names"/>, looked up once for the array a caller passes every time (a row
+    /// map's parameters): a row of the intake binds some forty, each a dictionary lookup by name before.
+    /// </summary>
+    public int[] IndexesOf(string[] names)
+    {
+        if (!ReferenceEquals(names, _layout))
+        {
+            var indexes = new int[names.Length];
+            for (var i = 0; i < names.Length; i++)
+            {
+                indexes[i] = IndexOf(names[i]);
+            }
+            (_layout, _layoutIndexes) = (names, indexes);
+        }
+        return _layoutIndexes;
+    }
+
+    public void BindNull(int index) => Check(raw.sqlite3_bind_null(_stmt, index));
+
+    public void BindInt64(int index, long value) => Check(raw.sqlite3_bind_int64(_stmt, index, value));
+
+    public void BindDouble(int index, double value) =>
+        Check(double.IsNaN(value) ? throw new InvalidOperationException("NaN cannot be stored") : raw.sqlite3_bind_double(_stmt, index, value));
+
+    public void BindText(int index, string value) => Check(BindTextCore(index, value));
+
+    /// <summary>The document's UTF-8 as text, as it is.</summary>
+    public void BindJson(int index, JsonText value) => Check(raw.sqlite3_bind_text(_stmt, index, value.Utf8));
+
     /// <summary>A value as the store keeps it (after the model's converter): text, integer, real or null.</summary>
     public void Bind(int index, object? value) => Check(value switch
     {
         null or DBNull => raw.sqlite3_bind_null(_stmt, index),
-        string s => BindText(index, s),
+        string s => BindTextCore(index, s),
         JsonText json => raw.sqlite3_bind_text(_stmt, index, json.Utf8),
         long l => raw.sqlite3_bind_int64(_stmt, index, l),
         int i => raw.sqlite3_bind_int64(_stmt, index, i),
@@ -71,7 +104,7 @@ internal sealed class RawStatement : IDisposable
     /// under bench/load/run.sh's load, on the single writer: the decision and the gate snapshot are kilobytes);
     /// .NET's encoder converts whole vectors at a time. A lone surrogate, which UTF-8 cannot carry, becomes U+FFFD.
     /// </summary>
-    private int BindText(int index, string s)
+    private int BindTextCore(int index, string s)
     {
         var most = System.Text.Encoding.UTF8.GetMaxByteCount(s.Length);
         if (_utf8.Length < most)

@@ -19,6 +19,8 @@ internal sealed class RowMap<T> where T : class
     private readonly Func<T> _create;
     private readonly Dictionary<string, Column> _byProperty;
     private readonly Column[] _inserted;
+    private readonly string[] _parameters;
+    private readonly string[] _insertedParameters;
 
     public RowMap(IModel model, RowSource source = RowSource.Sqlite)
     {
@@ -29,6 +31,8 @@ internal sealed class RowMap<T> where T : class
         _key = key.Length == 1 ? key[0] : null;
         _byProperty = _columns.ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
         _inserted = _columns.Where(c => !c.Generated).ToArray();
+        _parameters = _columns.Select(c => c.Parameter).ToArray();
+        _insertedParameters = _inserted.Select(c => c.Parameter).ToArray();
         _create = Expression.Lambda<Func<T>>(Expression.New(typeof(T))).Compile();
     }
 
@@ -39,6 +43,8 @@ internal sealed class RowMap<T> where T : class
         _columns = properties.Select(p => all._byProperty[p]).ToArray();
         _byProperty = _columns.ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
         _inserted = [];
+        _parameters = [];
+        _insertedParameters = [];
         _create = all._create;
     }
 
@@ -85,15 +91,16 @@ internal sealed class RowMap<T> where T : class
         }
     }
 
-    public void BindInsert(RawStatement statement, T entity) => Bind(statement, _inserted, entity);
+    public void BindInsert(RawStatement statement, T entity) => Bind(statement, _inserted, _insertedParameters, entity);
 
-    public void BindUpdate(RawStatement statement, T entity) => Bind(statement, _columns, entity);
+    public void BindUpdate(RawStatement statement, T entity) => Bind(statement, _columns, _parameters, entity);
 
-    private static void Bind(RawStatement statement, Column[] columns, T entity)
+    private static void Bind(RawStatement statement, Column[] columns, string[] parameters, T entity)
     {
+        var indexes = statement.IndexesOf(parameters);
         for (var i = 0; i < columns.Length; i++)
         {
-            statement.Bind(columns[i].Parameter, columns[i].Bound(entity));
+            columns[i].Bind(entity, statement, indexes[i]);
         }
     }
 
@@ -150,12 +157,12 @@ internal sealed class RowMap<T> where T : class
         private readonly Func<T, object?> _get;
         private readonly Action<T, object?> _set;
         private readonly Action<T, RawStatement, int>? _load;
+        private readonly Action<T, RawStatement, int>? _bind;
         private readonly Action<T, DbDataReader, int>? _loadDb;
         private readonly Func<object?, object?>? _toProvider;
         private readonly Func<object?, object?>? _fromProvider;
         private readonly Type _clrType;
         private readonly Type? _providerType;
-        private readonly bool _utf8;
 
         public Column(IProperty property, RowSource source)
         {
@@ -169,7 +176,6 @@ internal sealed class RowMap<T> where T : class
             _fromProvider = converter?.ConvertFromProvider;
             _clrType = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
             _providerType = converter?.ProviderClrType;
-            _utf8 = property.ClrType == typeof(JsonText);
 
             var entity = Expression.Parameter(typeof(T), "e");
             var value = Expression.Parameter(typeof(object), "v");
@@ -184,6 +190,7 @@ internal sealed class RowMap<T> where T : class
             if (source == RowSource.Sqlite)
             {
                 _load = CompileLoad(property, converter, entity, access);
+                _bind = CompileBind(property, converter, entity, access);
             }
             else
             {
@@ -253,6 +260,52 @@ internal sealed class RowMap<T> where T : class
             return Expression.Lambda<Action<T, RawStatement, int>>(Assign(property, converter, access, read, storeType, providerType, isNull), entity, reader, ordinal).Compile();
         }
 
+        // statement.BindXxx(i, convert(entity.Property)), or BindNull when it has no value: typed end to end, so a row's
+        // ints, dates and enums are not boxed twice each (into the converter's object delegate and out of it) on the
+        // store's single writer. A JSON document binds its UTF-8 as it is. Other provider types go through Bind(object).
+        private static Action<T, RawStatement, int> CompileBind(IProperty property, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, ParameterExpression entity, MemberExpression access)
+        {
+            var statement = Expression.Parameter(typeof(RawStatement), "s");
+            var index = Expression.Parameter(typeof(int), "i");
+            var clrType = property.ClrType;
+            var underlying = Nullable.GetUnderlyingType(clrType);
+            Expression? hasValue = underlying is not null ? Expression.Property(access, nameof(Nullable<int>.HasValue))
+                : clrType.IsValueType ? null
+                : Expression.NotEqual(access, Expression.Constant(null, clrType));
+            Expression value = underlying is not null ? Expression.Property(access, nameof(Nullable<int>.Value)) : access;
+            if (converter is not null && clrType != typeof(JsonText))
+            {
+                var toProvider = converter.ConvertToProviderExpression;
+                var input = toProvider.Parameters[0];
+                value = new ParameterReplacer(input, value.Type == input.Type ? value : Expression.Convert(value, input.Type)).Visit(toProvider.Body);
+            }
+            var type = Nullable.GetUnderlyingType(value.Type) ?? value.Type;
+            if (type != value.Type)
+            {
+                value = Expression.Convert(value, type); // a converter that returns a nullable: the null case is above
+            }
+            if (type.IsEnum)
+            {
+                type = Enum.GetUnderlyingType(type);
+                value = Expression.Convert(value, type);
+            }
+            Expression call = type == typeof(JsonText) ? Call(nameof(RawStatement.BindJson), value)
+                : type == typeof(string) ? Call(nameof(RawStatement.BindText), value)
+                : type == typeof(long) ? Call(nameof(RawStatement.BindInt64), value)
+                : type == typeof(int) || type == typeof(short) || type == typeof(byte) ? Call(nameof(RawStatement.BindInt64), Expression.Convert(value, typeof(long)))
+                : type == typeof(bool) ? Call(nameof(RawStatement.BindInt64), Expression.Condition(value, Expression.Constant(1L), Expression.Constant(0L)))
+                : type == typeof(double) ? Call(nameof(RawStatement.BindDouble), value)
+                : Expression.Call(statement, typeof(RawStatement).GetMethod(nameof(RawStatement.Bind), [typeof(int), typeof(object)])!, index, Expression.Convert(value, typeof(object)));
+            if (hasValue is not null)
+            {
+                call = Expression.Condition(hasValue, call, Call(nameof(RawStatement.BindNull)), typeof(void));
+            }
+            return Expression.Lambda<Action<T, RawStatement, int>>(call, entity, statement, index).Compile();
+
+            MethodCallExpression Call(string method, params Expression[] value) =>
+                Expression.Call(statement, typeof(RawStatement).GetMethod(method, [typeof(int), .. value.Select(v => v.Type)])!, [index, .. value]);
+        }
+
         private sealed class ParameterReplacer(ParameterExpression parameter, Expression replacement) : ExpressionVisitor
         {
             protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? replacement : base.VisitParameter(node);
@@ -269,11 +322,8 @@ internal sealed class RowMap<T> where T : class
         public string Parameter { get; }
         public bool Generated { get; }
 
-        /// <summary>
-        /// The entity's value for a parameter of the embedded store: as <see cref="Read"/> gives it, but a JSON
-        /// document as its UTF-8 (<see cref="RawStatement.Bind(int, object?)"/> binds those bytes as they are).
-        /// </summary>
-        public object? Bound(T entity) => _utf8 ? _get(entity) : Read(entity);
+        /// <summary>Binds the entity's value, as the store keeps it, to parameter <paramref name="index"/> of the statement.</summary>
+        public void Bind(T entity, RawStatement statement, int index) => _bind!(entity, statement, index);
 
         /// <summary>The entity's value as the store keeps it (after the model's converter).</summary>
         public object? Read(T entity) => ToStore(_get(entity));
