@@ -70,7 +70,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<OtklikMetrics>();
         services.AddSingleton<GateContextLoader>();
         services.AddSingleton<TicketFactory>();
-        services.AddScoped<AppealIntake>();
+        // Stateless over singletons: built once, not for every appeal (a dozen dependencies resolved per request).
+        services.AddSingleton<AppealIntake>();
         services.AddScoped<AppealQueries>();
         services.AddScoped<AppealReview>();
         services.AddScoped<TicketCommands>();

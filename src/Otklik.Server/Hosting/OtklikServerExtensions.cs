@@ -110,7 +110,7 @@ public static class OtklikServerExtensions
                 await Problems.Problems.Create(StatusCodes.Status429TooManyRequests, "client-quota", "Too many requests", "This API client is over its request quota; retry after the given seconds.").ExecuteAsync(ctx.HttpContext);
             };
         });
-        services.AddScoped<Views>();
+        services.AddSingleton<Views>(); // stateless over singletons, like AppealIntake
         services.AddOptions<Otklik.Channels.Phone.PhoneOptions>().BindConfiguration(Otklik.Channels.Phone.PhoneOptions.Section)
             .Validate(o => o.Secret is null || o.Secret.Length >= 16, "Channels:Phone:Secret must have at least 16 characters.").ValidateOnStart();
         services.AddScoped<Otklik.Channels.Phone.PhoneCallInbound>();
