@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Otklik.Application;
 using Otklik.Application.Appeals;
 using Otklik.Core.Appeals;
+using Otklik.Core.Text;
 using Otklik.Data;
 using Otklik.Data.Embedded;
 
@@ -464,7 +465,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
         ProblemType = "other",
         Text = text,
         PolicyVersion = "test",
-        DecisionJson = Otklik.Core.Text.JsonText.EmptyObject,
+        DecisionJson = JsonText.EmptyObject,
         CreatedAt = at,
         ReceivedAt = at,
     };

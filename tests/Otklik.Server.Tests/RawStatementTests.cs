@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Otklik.Core.Text;
 using Otklik.Data;
 using Otklik.Data.Embedded;
 
@@ -102,7 +104,7 @@ public sealed class RawStatementTests : IDisposable
     public void AJsonDocument_IsBoundAsItsUtf8Text_AndReadBackAsTheSameDocument()
     {
         using var echo = new RawStatement(_connection.Handle!, "SELECT $j, typeof($j), length($j)");
-        var json = Otklik.Core.Text.JsonText.From("{\"text\":\"Посылка не пришла\"}");
+        var json = JsonText.From("{\"text\":\"Посылка не пришла\"}");
         echo.Bind("$j", json);
         Assert.True(echo.Step());
         Assert.Equal(json, echo.GetJsonText(0));
@@ -113,10 +115,10 @@ public sealed class RawStatementTests : IDisposable
     [Fact]
     public void ARowMapsCompiledBinders_StoreWhatEfCoreStores_NullsAsNull_AndRefuseNaN()
     {
-        var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SqliteOtklikDbContext>().UseSqlite(_connection).Options;
+        var options = new DbContextOptionsBuilder<SqliteOtklikDbContext>().UseSqlite(_connection).Options;
         using var db = new SqliteOtklikDbContext(options);
         // The fixture already made a table, so EnsureCreated would see a database and do nothing.
-        Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>(db).CreateTables();
+        db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>().CreateTables();
         var appeals = new RowMap<Otklik.Core.Appeals.Appeal>(db.Model);
         var at = new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.FromHours(3));
         var bare = new Otklik.Core.Appeals.Appeal
@@ -129,7 +131,7 @@ public sealed class RawStatementTests : IDisposable
             ProblemType = "other",
             Text = "Текст",
             PolicyVersion = "v",
-            DecisionJson = Otklik.Core.Text.JsonText.From("{\"outcome\":\"accepted\"}"),
+            DecisionJson = JsonText.From("{\"outcome\":\"accepted\"}"),
             CreatedAt = at,
             ReceivedAt = at,
         };
@@ -144,8 +146,8 @@ public sealed class RawStatementTests : IDisposable
             ProblemType = "damaged_item",
             Text = "Текст",
             PolicyVersion = "v",
-            DecisionJson = Otklik.Core.Text.JsonText.EmptyObject,
-            ContextJson = Otklik.Core.Text.JsonText.From("{\"now\":1}"),
+            DecisionJson = JsonText.EmptyObject,
+            ContextJson = JsonText.From("{\"now\":1}"),
             Demand = Otklik.Core.Appeals.Demand.Refund,
             Outcome = Otklik.Core.Appeals.Outcome.Deferred,
             Priority = Otklik.Core.Tickets.PriorityClass.P1,

@@ -1,4 +1,5 @@
 using Otklik.Core.Appeals;
+using Otklik.Core.Text;
 
 namespace Otklik.Application.Appeals;
 
@@ -8,4 +9,4 @@ namespace Otklik.Application.Appeals;
 /// False when the channel cannot vouch that the address is really the sender's (an e-mail From without
 /// a DKIM/SPF/DMARC pass): the address still finds the account, but does not count as verified.
 /// </param>
-public sealed record AppealSubmission(AppealRequest Request, string ClientName, string IdempotencyKey, string RequestHash, Otklik.Core.Text.JsonText RequestJson, bool RoleGiven = true, bool SenderAuthenticated = true);
+public sealed record AppealSubmission(AppealRequest Request, string ClientName, string IdempotencyKey, string RequestHash, JsonText RequestJson, bool RoleGiven = true, bool SenderAuthenticated = true);

@@ -12,6 +12,7 @@ using Otklik.Application.Tickets;
 using Otklik.Channels.Abstractions;
 using Otklik.Core.Appeals;
 using Otklik.Core.Requesters;
+using Otklik.Core.Text;
 using Otklik.Data;
 
 namespace Otklik.Channels.Email;
@@ -117,7 +118,7 @@ public sealed partial class EmailInbound(
     {
         var request = new AppealRequest(Channel.Email, address, who.Account?.Role ?? RequesterRole.Buyer, null, "other", null,
             mail.Text.Length == 0 ? "(пустое письмо)" : mail.Text, [.. files], ClaimedData.None, time.GetUtcNow());
-        var json = Otklik.Core.Text.JsonText.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(new { message_id = mail.MessageId, from = mail.From, subject = mail.Subject, text = mail.Text, attachments = files.Count }));
+        var json = JsonText.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(new { message_id = mail.MessageId, from = mail.From, subject = mail.Subject, text = mail.Text, attachments = files.Count }));
         var hash = Convert.ToHexStringLower(SHA256.HashData(json.Utf8));
         var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "msg:" + mail.MessageId, hash, json,
             RoleGiven: who.Account is not null, SenderAuthenticated: mail.SenderAuthenticated), ct);

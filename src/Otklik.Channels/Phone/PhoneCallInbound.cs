@@ -2,6 +2,7 @@ using Otklik.Application.Appeals;
 using Otklik.Application.Policy;
 using Otklik.Core.Appeals;
 using Otklik.Core.Requesters;
+using Otklik.Core.Text;
 
 namespace Otklik.Channels.Phone;
 
@@ -55,7 +56,7 @@ public sealed class PhoneCallInbound(AppealIntake intake, PolicyProvider policie
                 : "Пропущенный звонок на горячую линию: клиент не дождался ответа, нужно перезвонить.";
         var order = call.Ivr?.OrderNumber is { Length: > 0 and <= 64 } o ? o.Trim() : null;
         var request = new AppealRequest(Channel.Phone, RequesterAddress.ForIdentity(IdentityKind.Phone, call.Caller!), role!.Value, order, type, null, text, [], ClaimedData.None, received);
-        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "call:" + call.CallId, requestHash, Otklik.Core.Text.JsonText.From(requestJson)), ct);
+        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "call:" + call.CallId, requestHash, JsonText.From(requestJson)), ct);
         return new Result(result, null);
     }
 

@@ -13,6 +13,7 @@ using Otklik.Core;
 using Otklik.Core.Appeals;
 using Otklik.Core.Requesters;
 using Otklik.Core.Sla;
+using Otklik.Core.Text;
 using Otklik.Core.Tickets;
 
 namespace Otklik.Channels.Telegram;
@@ -154,7 +155,7 @@ public sealed class TelegramBot(ITelegramBotClient bot, TelegramConversations co
             state.OrderNumber, state.ProblemType ?? "other", null, text.Length > AppealRequest.MaxTextLength ? text[..AppealRequest.MaxTextLength] : text,
             [.. state.Photos], ClaimedData.None, time.GetUtcNow());
         var key = "update:" + updateId.ToString(CultureInfo.InvariantCulture);
-        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, key, key, Otklik.Core.Text.JsonText.EmptyObject, RoleGiven: account is not null), ct);
+        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, key, key, JsonText.EmptyObject, RoleGiven: account is not null), ct);
         if (result.Status != IntakeStatus.Created)
         {
             return;

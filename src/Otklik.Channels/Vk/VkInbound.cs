@@ -10,6 +10,7 @@ using Otklik.Channels.Abstractions;
 using Otklik.Core.Appeals;
 using Otklik.Core.Requesters;
 using Otklik.Core.Sla;
+using Otklik.Core.Text;
 using Otklik.Core.Tickets;
 
 namespace Otklik.Channels.Vk;
@@ -38,7 +39,7 @@ public sealed class VkInbound(AppealIntake intake, CustomerPortal portal, Direct
         }
         var request = new AppealRequest(Channel.Vk, RequesterAddress.ForIdentity(IdentityKind.Vk, vkId), account?.Role ?? RequesterRole.Buyer, null, "other", null,
             trimmed.Length > AppealRequest.MaxTextLength ? trimmed[..AppealRequest.MaxTextLength] : trimmed, [], ClaimedData.None, time.GetUtcNow());
-        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "event:" + eventId, requestHash, Otklik.Core.Text.JsonText.From(requestJson), RoleGiven: account is not null), ct);
+        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "event:" + eventId, requestHash, JsonText.From(requestJson), RoleGiven: account is not null), ct);
         if (result.Status != IntakeStatus.Created)
         {
             return; // a retried callback: the customer was answered the first time

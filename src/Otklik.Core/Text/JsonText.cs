@@ -13,11 +13,7 @@ public sealed class JsonText : IEquatable<JsonText>
     private readonly byte[] _utf8;
     private string? _text;
 
-    private JsonText(byte[] utf8, string? text)
-    {
-        _utf8 = utf8;
-        _text = text;
-    }
+    private JsonText(byte[] utf8) => _utf8 = utf8;
 
     /// <summary>The empty JSON object, <c>{}</c>.</summary>
     public static JsonText EmptyObject { get; } = From("{}");
@@ -26,17 +22,17 @@ public sealed class JsonText : IEquatable<JsonText>
     public static JsonText FromUtf8(byte[] utf8)
     {
         ArgumentNullException.ThrowIfNull(utf8);
-        return new(utf8, null);
+        return new(utf8);
     }
 
     /// <summary>A copy of <paramref name="utf8"/> as the document.</summary>
-    public static JsonText FromUtf8(ReadOnlySpan<byte> utf8) => new(utf8.ToArray(), null);
+    public static JsonText FromUtf8(ReadOnlySpan<byte> utf8) => new(utf8.ToArray());
 
     /// <summary>The document in <paramref name="text"/>; a lone surrogate, which UTF-8 cannot carry, becomes U+FFFD.</summary>
     public static JsonText From(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return new(Encoding.UTF8.GetBytes(text), null);
+        return new(Encoding.UTF8.GetBytes(text));
     }
 
     public ReadOnlySpan<byte> Utf8 => _utf8;

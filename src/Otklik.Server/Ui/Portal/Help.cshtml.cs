@@ -9,6 +9,7 @@ using Otklik.Core.Appeals;
 using Otklik.Core.Orders;
 using Otklik.Core.Policy;
 using Otklik.Core.Requesters;
+using Otklik.Core.Text;
 
 namespace Otklik.Server.Ui.Portal;
 
@@ -111,11 +112,11 @@ public sealed class HelpModel(CustomerPortal portal, AppealIntake intake, Appeal
             parsedDemand, text!.Trim(), attachments, ClaimedData.None, time.GetUtcNow());
         var canonical = $"{request.OrderNumber}|{request.ProblemType}|{demand}|{request.Text}|{hash}";
         var requestHash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-        var result = await intake.SubmitAsync(new AppealSubmission(request, "portal", Token, requestHash, Otklik.Core.Text.JsonText.EmptyObject), ct);
+        var result = await intake.SubmitAsync(new AppealSubmission(request, "portal", Token, requestHash, JsonText.EmptyObject), ct);
         if (result.Status == IntakeStatus.Conflict)
         {
             // The same form sent again with other content (the back button): it is a new appeal.
-            result = await intake.SubmitAsync(new AppealSubmission(request, "portal", Guid.NewGuid().ToString("N"), requestHash, Otklik.Core.Text.JsonText.EmptyObject), ct);
+            result = await intake.SubmitAsync(new AppealSubmission(request, "portal", Guid.NewGuid().ToString("N"), requestHash, JsonText.EmptyObject), ct);
         }
         return Redirect($"/portal/appeals/{result.Appeal!.AppealId}");
     }
