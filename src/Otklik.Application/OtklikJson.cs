@@ -44,20 +44,32 @@ public static class OtklikJson
     public static JsonText SerializeStored(GateSnapshot value) => WriteStored(value, StoredJsonContext.Default.GateSnapshot);
 
     [ThreadStatic]
-    private static StoredWriter? s_writer;
+    private static ThreadBuffer? s_writer;
 
-    private static JsonText WriteStored<T>(T value, JsonTypeInfo<T> generated)
+    private static JsonText WriteStored<T>(T value, JsonTypeInfo<T> generated) =>
+        generated.SerializeHandler is null
+            ? JsonText.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(value, Stored))
+            : WriteGenerated(value, generated, 0, static (utf8, _) => JsonText.FromUtf8(utf8));
+
+    /// <summary>What is done with a document's UTF-8 while it is in the calling thread's buffer (which is reused after).</summary>
+    public delegate TResult Utf8Consumer<TState, TResult>(ReadOnlySpan<byte> utf8, TState state);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> with Otklik's encoder through the serializer the source generator wrote for
+    /// its type (<paramref name="generated"/> must have one: a context in serialization mode, options like
+    /// <see cref="Options"/> or <see cref="Stored"/>), into a buffer kept by the calling thread, and passes the bytes
+    /// to <paramref name="use"/>: no per-call serializer state, no copy unless <paramref name="use"/> makes one.
+    /// </summary>
+    public static TResult WriteGenerated<T, TState, TResult>(T value, JsonTypeInfo<T> generated, TState state, Utf8Consumer<TState, TResult> use)
     {
-        if (generated.SerializeHandler is not { } handler)
-        {
-            return JsonText.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(value, Stored));
-        }
-        var w = s_writer ??= new StoredWriter();
+        var handler = generated.SerializeHandler
+            ?? throw new ArgumentException($"{typeof(T).Name}'s generated type info has no serializer of its own (is the context in serialization mode?).", nameof(generated));
+        var w = s_writer ??= new ThreadBuffer();
         try
         {
             handler(w.Json, value);
             w.Json.Flush();
-            return JsonText.FromUtf8(w.Buffer.WrittenSpan);
+            return use(w.Buffer.WrittenSpan, state);
         }
         finally
         {
@@ -65,7 +77,7 @@ public static class OtklikJson
         }
     }
 
-    private sealed class StoredWriter
+    private sealed class ThreadBuffer
     {
         // A snapshot with a requester's hundred tickets is tens of kilobytes; the buffer keeps at most this much between appeals.
         private const int KeptCapacity = 64 * 1024;
@@ -74,7 +86,7 @@ public static class OtklikJson
 
         public Utf8JsonWriter Json { get; private set; }
 
-        public StoredWriter() => Json = NewWriter(Buffer);
+        public ThreadBuffer() => Json = NewWriter(Buffer);
 
         public void Reset()
         {

@@ -68,8 +68,8 @@ public static class AppealsEndpoints
         var language = Views.LanguageOf(request);
         return result.Status switch
         {
-            IntakeStatus.Created => TypedResults.Created($"/api/v1/appeals/{result.Appeal!.AppealId}", views.Decision(result.Appeal, result.Decision!, language)),
-            IntakeStatus.Replayed => TypedResults.Ok(views.Decision(result.Appeal!, result.Decision!, language)),
+            IntakeStatus.Created => DecisionResults.Created($"/api/v1/appeals/{result.Appeal!.AppealId}", views.Decision(result.Appeal, result.Decision!, language)),
+            IntakeStatus.Replayed => DecisionResults.Ok(views.Decision(result.Appeal!, result.Decision!, language)),
             _ => Problems.Problems.Conflict($"The Idempotency-Key '{key}' was already used with a different body (appeal {result.Appeal!.AppealId})."),
         };
     }

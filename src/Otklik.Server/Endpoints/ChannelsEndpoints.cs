@@ -6,6 +6,7 @@ using Otklik.Channels.Email;
 using Otklik.Channels.Phone;
 using Otklik.Channels.Vk;
 using Otklik.Core;
+using Otklik.Server.Contracts;
 using Otklik.Server.Problems;
 
 namespace Otklik.Server.Endpoints;
@@ -172,8 +173,8 @@ public static class ChannelsEndpoints
         var language = Views.LanguageOf(request);
         return intake.Status switch
         {
-            IntakeStatus.Created => TypedResults.Created($"/api/v1/appeals/{intake.Appeal!.AppealId}", views.Decision(intake.Appeal, intake.Decision!, language)),
-            IntakeStatus.Replayed => TypedResults.Ok(views.Decision(intake.Appeal!, intake.Decision!, language)),
+            IntakeStatus.Created => DecisionResults.Created($"/api/v1/appeals/{intake.Appeal!.AppealId}", views.Decision(intake.Appeal, intake.Decision!, language)),
+            IntakeStatus.Replayed => DecisionResults.Ok(views.Decision(intake.Appeal!, intake.Decision!, language)),
             _ => Problems.Problems.Conflict($"Call '{body.Value!.CallId}' was already received with other details."),
         };
     }
