@@ -20,24 +20,50 @@ public sealed class MessageRenderer(GatePolicy policy, string language, TimeZone
     public string Alternative(DecisionAlternative alt) =>
         (_texts.Alternatives.GetValueOrDefault(WireName.Of(alt.Channel)) ?? "{address}").Replace("{address}", alt.Address, StringComparison.Ordinal).Replace("{hours}", alt.Hours, StringComparison.Ordinal);
 
+    // One pass over the template: only the placeholders it holds are worked out (dates are converted and
+    // formatted only when shown), and what is put in is not searched again for placeholders.
     private string Fill(string template, Decision decision, string? detail, DecisionRemediation? item)
     {
-        if (!template.Contains('{', StringComparison.Ordinal))
+        var open = template.IndexOf('{', StringComparison.Ordinal);
+        if (open < 0)
         {
             return template;
         }
-        var sb = new StringBuilder(template);
-        sb.Replace("{detail}", detail ?? "");
-        sb.Replace("{retry_at}", Format(item?.At ?? decision.RetryAt));
-        sb.Replace("{eta}", Format(decision.Eta));
-        sb.Replace("{ticket}", item?.Tickets is { Count: > 0 } t ? string.Join(", ", t.Select(x => x.Number)) : decision.Ticket?.Number ?? "");
-        sb.Replace("{orders}", item?.Orders is { Count: > 0 } o ? string.Join(", ", o.Select(x => x.Number)) : "");
-        sb.Replace("{field}", item?.Field is { } f ? FieldName(f) : "");
-        sb.Replace("{address}", item?.Address ?? "");
-        sb.Replace("{channel}", item?.Channel is { } c ? WireName.Of(c) : "");
-        sb.Replace("{due}", Format(decision.FirstResponseDue));
-        return sb.ToString();
+        var sb = new StringBuilder(template.Length + 32);
+        var done = 0;
+        while (open >= 0)
+        {
+            var close = template.IndexOf('}', open + 1);
+            if (close < 0)
+            {
+                break;
+            }
+            open = template.LastIndexOf('{', close - 1, close - open); // "{{due}": the placeholder is the innermost
+            var value = Value(template.AsSpan(open + 1, close - open - 1), decision, detail, item);
+            if (value is not null)
+            {
+                sb.Append(template, done, open - done).Append(value);
+                done = close + 1;
+            }
+            open = template.IndexOf('{', close + 1);
+        }
+        return sb.Append(template, done, template.Length - done).ToString();
     }
+
+    /// <summary>A placeholder's text, or null for one this renderer does not know (it stays as written).</summary>
+    private string? Value(ReadOnlySpan<char> name, Decision decision, string? detail, DecisionRemediation? item) => name switch
+    {
+        "detail" => detail ?? "",
+        "retry_at" => Format(item?.At ?? decision.RetryAt),
+        "eta" => Format(decision.Eta),
+        "ticket" => item?.Tickets is { Count: > 0 } t ? string.Join(", ", t.Select(x => x.Number)) : decision.Ticket?.Number ?? "",
+        "orders" => item?.Orders is { Count: > 0 } o ? string.Join(", ", o.Select(x => x.Number)) : "",
+        "field" => item?.Field is { } f ? FieldName(f) : "",
+        "address" => item?.Address ?? "",
+        "channel" => item?.Channel is { } c ? WireName.Of(c) : "",
+        "due" => Format(decision.FirstResponseDue),
+        _ => null,
+    };
 
     private string FieldName(string field) => _texts.Reasons.GetValueOrDefault("field_" + field) ?? field;
 
