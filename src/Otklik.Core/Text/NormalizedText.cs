@@ -17,6 +17,8 @@ public sealed class NormalizedText
         "please", "пожалуйста", "здравствуйте", "добрый", "день", "спасибо",
     };
 
+    private string? _stemsJoined;
+
     private NormalizedText(int letterCount, int distinctLetters, int wordCount, string[] stems, ulong fingerprint)
     {
         LetterCount = letterCount;
@@ -39,7 +41,8 @@ public sealed class NormalizedText
     /// <summary>FNV-1a of the stems in order; equal for texts that normalise to the same words.</summary>
     public ulong Fingerprint { get; }
 
-    public string StemsJoined => string.Join(' ', Stems);
+    /// <summary>The stems as one string, as tickets and appeals store them (joined once: the intake asks for it more than once).</summary>
+    public string StemsJoined => _stemsJoined ??= string.Join(' ', Stems);
 
     public static NormalizedText From(string text)
     {
