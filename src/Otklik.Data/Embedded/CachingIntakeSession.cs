@@ -1,4 +1,5 @@
 using Otklik.Core.Appeals;
+using Otklik.Core.Gate;
 using Otklik.Core.Orders;
 using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
@@ -189,7 +190,11 @@ public sealed class CachingIntakeSession : IIntakeSession
             // Closed long ago stays out of every later window, unless this writer reopens it (which puts it back).
             tickets.RemoveAll(t => !Listed(t, from));
             entry.TicketsFrom = from;
-            var answer = tickets.ToList();
+            var answer = new List<Ticket>(tickets.Count);
+            foreach (var facts in tickets)
+            {
+                answer.Add(Ticket.Restore(facts));
+            }
             answer.Sort(NewestFirst);
             if (_verify && !SameRows(_maps.TicketFacts, answer, await _store.TicketsAsync(requesterKey, updatedSince, limit, ct)))
             {
@@ -200,7 +205,7 @@ public sealed class CachingIntakeSession : IIntakeSession
         Misses++;
         var read = await _store.TicketsAsync(requesterKey, updatedSince, limit, ct);
         // A full page may leave older ones out: such a requester is read from the store each time.
-        entry.Tickets = read.Count < limit ? [.. read] : null;
+        entry.Tickets = read.Count < limit ? [.. read.Select(t => t.Facts())] : null;
         entry.TicketsFrom = from;
         entry.TicketLimit = limit;
         return read;
@@ -309,7 +314,8 @@ public sealed class CachingIntakeSession : IIntakeSession
             return;
         }
         tickets.RemoveAll(t => t.Seq == ticket.Seq);
-        tickets.Add(_maps.TicketFacts.Copy(ticket));
+        // Through the stored form (what reading the row back gives: its times in UTC, say), then kept as facts only.
+        tickets.Add(_maps.TicketFacts.Copy(ticket).Facts());
         if (tickets.Count >= entry.TicketLimit)
         {
             entry.Tickets = null; // a full page again: back to the store
@@ -327,7 +333,7 @@ public sealed class CachingIntakeSession : IIntakeSession
     }
 
     // The store's own question: open and pending tickets, and the others changed since then.
-    private static bool Listed(Ticket t, long from) =>
+    private static bool Listed(TicketFacts t, long from) =>
         t.Status is TicketStatus.Open or TicketStatus.Pending || t.UpdatedAt.UtcTicks >= from;
 
     // ORDER BY "UpdatedAt" DESC over the index on (requester, last change): ties come newest row first.
@@ -393,7 +399,9 @@ public sealed class CachingIntakeSession : IIntakeSession
         public bool ManyAppeals;
 
         // Every ticket the store's question would list from TicketsFrom on, fewer than TicketLimit; null: not kept.
-        public List<Ticket>? Tickets;
+        // Kept as the gate's facts, not whole tickets: they live as long as the requester is remembered (into the
+        // oldest generation of the heap), and a whole ticket with its empty message and event lists is ≈ 3 times larger.
+        public List<TicketFacts>? Tickets;
         public long TicketsFrom;
         public int TicketLimit;
 
