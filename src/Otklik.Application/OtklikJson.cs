@@ -51,7 +51,7 @@ public static class OtklikJson
             ? JsonText.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(value, Stored))
             : WriteGenerated(value, generated, 0, static (utf8, _) => JsonText.FromUtf8(utf8));
 
-    /// <summary>What is done with a document's UTF-8 while it is in the calling thread's buffer (which is reused after).</summary>
+    /// <summary>What is done with a document's UTF-8 while it is in the calling thread's buffer: reused after, so not for writing another document meanwhile.</summary>
     public delegate TResult Utf8Consumer<TState, TResult>(ReadOnlySpan<byte> utf8, TState state);
 
     /// <summary>

@@ -104,7 +104,7 @@ public sealed class Ticket
     /// <summary>The facts the gate matches a new appeal against, as they were when that appeal arrived.</summary>
     public Gate.TicketFacts Facts() => new(TicketId, Seq, Status, Queue, Priority, OrderNumber, ProblemType, TextStems, CreatedAt, UpdatedAt, SolvedAt, ClosedAt, ReopenCount, AccountId, RequesterKey);
 
-    /// <summary>A stand-in built from stored facts, for replaying a decision (never saved).</summary>
+    /// <summary>A stand-in built from the gate's facts, never saved: for replaying a decision, and for the gate when the store's writer remembers the requester.</summary>
     public static Ticket Restore(Gate.TicketFacts f) => new()
     {
         TicketId = f.TicketId,
