@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Core.Appeals;
+using Otklik.Core.Gate;
 using Otklik.Core.Orders;
 using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
@@ -36,8 +37,8 @@ public interface IGateContextSource
     /// <summary>How many other requesters sent a text with this fingerprint since then, counted up to <paramref name="atMost"/>.</summary>
     ValueTask<int> OtherRequestersWithTextAsync(long fingerprint, DateTimeOffset since, string requesterKey, int atMost, CancellationToken ct);
 
-    /// <summary>The requester's open and pending tickets and those updated since then, newest first.</summary>
-    ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct);
+    /// <summary>The requester's open and pending tickets and those updated since then, newest first, as the gate reads them.</summary>
+    ValueTask<List<TicketFacts>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct);
 
     ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct);
 
@@ -72,7 +73,7 @@ public sealed record HistoryQuery(
 /// and rate bucket, and the order the query named (null when it named none or there is no such order).
 /// </summary>
 public sealed record RequesterHistory(
-    List<Order> Orders, int AppealsLastDay, DateTimeOffset? OldestAppealLastDay, int SameTextRequesters, List<Ticket> Tickets, RateBucket? Bucket,
+    List<Order> Orders, int AppealsLastDay, DateTimeOffset? OldestAppealLastDay, int SameTextRequesters, List<TicketFacts> Tickets, RateBucket? Bucket,
     Order? NamedOrder = null);
 
 /// <summary>
@@ -111,7 +112,7 @@ public interface IIntakeSession : IGateContextSource
     ValueTask InsertAppealAsync(Appeal appeal, CancellationToken ct);
 }
 
-/// <summary>The gate's reads through EF Core. Tickets and the rate bucket come back tracked, so the intake can change and save them.</summary>
+/// <summary>The gate's reads through EF Core.</summary>
 public sealed class EfGateContextSource(OtklikDbContext db) : IGateContextSource
 {
     public async ValueTask<Requester?> RequesterAsync(string accountId, CancellationToken ct) =>
@@ -148,10 +149,10 @@ public sealed class EfGateContextSource(OtklikDbContext db) : IGateContextSource
         await db.Appeals.Where(a => a.TextFingerprint == fingerprint && a.CreatedAt >= since && a.RequesterKey != requesterKey)
             .Select(a => a.RequesterKey).Distinct().Take(atMost).CountAsync(ct);
 
-    public async ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct) =>
-        await db.Tickets
+    public async ValueTask<List<TicketFacts>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct) =>
+        (await db.Tickets.AsNoTracking()
             .Where(t => t.RequesterKey == requesterKey && (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending || t.UpdatedAt >= updatedSince))
-            .OrderByDescending(t => t.UpdatedAt).Take(limit).ToListAsync(ct);
+            .OrderByDescending(t => t.UpdatedAt).Take(limit).ToListAsync(ct)).ConvertAll(t => t.Facts());
 
     public async ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
         await db.RateBuckets.FirstOrDefaultAsync(b => b.RequesterKey == requesterKey, ct);

@@ -46,7 +46,7 @@ public sealed class EmbeddedIntakeTests : IDisposable
 
         using var session = _factory.Services.GetRequiredService<EmbeddedIntakeStore>().Open();
         var seen = Assert.Single(await session.TicketsAsync("account:" + account, Api.Now.AddYears(-1), 10, CancellationToken.None));
-        Assert.Equal(viaEf.Facts(), seen.Facts());
+        Assert.Equal(viaEf.Facts(), seen);
         var viaSession = session.FullTicket(seen.Seq)!;
         var appealViaSession = session.FindAppeal(appealViaEf.ClientName, appealViaEf.IdempotencyKey)!;
         foreach (var property in db.Model.FindEntityType(typeof(Otklik.Core.Tickets.Ticket))!.GetProperties())

@@ -59,7 +59,7 @@ public sealed class PostgresIntakeTests : IDisposable
         var history = await ((IGateContextSource)session).HistoryAsync(new HistoryQuery(
             account, 10, "account:" + account, Api.Now.AddDays(-1), null, Api.Now, 64, Api.Now.AddYears(-1), 10), CancellationToken.None);
         var seen = Assert.Single(history.Tickets);
-        Assert.Equal(viaEf.Facts(), seen.Facts());
+        Assert.Equal(viaEf.Facts(), seen);
         Assert.Equal(2, history.AppealsLastDay);
         Assert.Equal(appealsViaEf[0].CreatedAt, history.OldestAppealLastDay);
         Assert.NotNull(history.Bucket);
@@ -197,7 +197,7 @@ public sealed class PostgresIntakeTests : IDisposable
         {
             Assert.Equal(a.Orders.Select(o => o.Number), b.Orders.Select(o => o.Number));
             Assert.Equal((a.AppealsLastDay, a.OldestAppealLastDay, a.SameTextRequesters), (b.AppealsLastDay, b.OldestAppealLastDay, b.SameTextRequesters));
-            Assert.Equal(a.Tickets.Select(t => t.Facts()), b.Tickets.Select(t => t.Facts()));
+            Assert.Equal(a.Tickets, b.Tickets);
             Assert.Equal((a.Bucket?.Tokens, a.Bucket?.UpdatedAt), (b.Bucket?.Tokens, b.Bucket?.UpdatedAt));
             Assert.Equal(a.NamedOrder?.Number, b.NamedOrder?.Number);
             Assert.Single(a.Tickets);

@@ -197,6 +197,8 @@ public static class DecisionComposer
 
     public static TicketRef Ref(Ticket t) => new(t.TicketId, t.Number, t.Status, t.Queue, t.Priority);
 
+    public static TicketRef Ref(TicketFacts t) => new(t.TicketId, t.Number, t.Status, t.Queue, t.Priority);
+
     // Constants, not concatenations: the trace of every decision has up to 13 rules after the deciding one.
     private static string Verb(RuleVerdict v, bool notReached) => v.Effect switch
     {

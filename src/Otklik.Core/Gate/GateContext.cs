@@ -65,7 +65,7 @@ public sealed class GateContext
     public int SameTextRequesters { get; init; }
 
     /// <summary>The requester's tickets that can still take or repeat this appeal: active, or solved/closed lately.</summary>
-    public IReadOnlyList<Ticket> Tickets { get; init; } = [];
+    public IReadOnlyList<TicketFacts> Tickets { get; init; } = [];
 
     public double RateTokens { get; init; } = double.NaN;
     public DateTimeOffset? RateUpdatedAt { get; init; }

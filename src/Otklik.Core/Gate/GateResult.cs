@@ -42,7 +42,7 @@ public sealed class GateResult(IReadOnlyList<IGateRule> rules, RuleVerdict[] ver
     }
 
     /// <summary>For an accepted appeal that repeats a closed or long-solved ticket: the ticket it follows up.</summary>
-    public Ticket? FollowUpOf
+    public TicketFacts? FollowUpOf
     {
         get
         {

@@ -12,7 +12,15 @@ public sealed record LoadFacts(int OpenTickets, int AgentsOnline, double AvgHand
 /// <summary>A ticket as the gate saw it when an appeal arrived.</summary>
 public sealed record TicketFacts(
     string TicketId, long Seq, TicketStatus Status, Queue Queue, PriorityClass Priority, string? OrderNumber, string ProblemType, string TextStems,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, string? AccountId, string RequesterKey);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, string? AccountId, string RequesterKey)
+{
+    /// <summary>The ticket's number as customers see it (<c>T-000123</c>).</summary>
+    public string Number => Ticket.FormatNumber(Seq);
+
+    /// <summary>Solved (not closed) within <paramref name="window"/> before <paramref name="now"/>: a repeat reopens it.</summary>
+    public bool RecentlySolved(DateTimeOffset now, TimeSpan window) =>
+        Status == TicketStatus.Solved && SolvedAt is { } solved && now - solved <= window;
+}
 
 /// <summary>
 /// Everything the gate read about an appeal's requester, stored with the appeal, so that a candidate
@@ -56,7 +64,7 @@ public sealed record GateSnapshot
         AppealsLastDay = c.AppealsLastDay,
         OldestAppealLastDay = c.OldestAppealLastDay,
         SameTextRequesters = c.SameTextRequesters,
-        Tickets = [.. c.Tickets.Select(t => t.Facts())],
+        Tickets = c.Tickets,
         RateTokens = double.IsNaN(c.RateTokens) ? null : c.RateTokens,
         RateUpdatedAt = c.RateUpdatedAt,
         Load = new LoadFacts(c.Load.OpenTickets, c.Load.AgentsOnline, c.Load.AvgHandleMinutes),
@@ -87,7 +95,7 @@ public sealed record GateSnapshot
             AppealsLastDay = AppealsLastDay,
             OldestAppealLastDay = OldestAppealLastDay,
             SameTextRequesters = SameTextRequesters,
-            Tickets = [.. Tickets.Select(Ticket.Restore)],
+            Tickets = Tickets,
             RateTokens = RateTokens ?? double.NaN,
             RateUpdatedAt = RateUpdatedAt,
             // The backlog is a fact; which level it means is the policy's call.

@@ -14,14 +14,14 @@ public readonly record struct RuleVerdict(
     double Observed = double.NaN,
     double Limit = double.NaN,
     string? Detail = null,
-    Ticket? Ticket = null,
+    TicketFacts? Ticket = null,
     TimeSpan? RetryAfter = null)
 {
     public static readonly RuleVerdict Pass = new(VerdictEffect.Pass);
 
     public static readonly RuleVerdict NotApplicable = new(VerdictEffect.NotApplicable);
 
-    public static RuleVerdict Decide(Outcome outcome, ReasonCode reason, double observed = double.NaN, double limit = double.NaN, string? detail = null, Ticket? ticket = null, TimeSpan? retryAfter = null) =>
+    public static RuleVerdict Decide(Outcome outcome, ReasonCode reason, double observed = double.NaN, double limit = double.NaN, string? detail = null, TicketFacts? ticket = null, TimeSpan? retryAfter = null) =>
         new(VerdictEffect.Decide, outcome, reason, observed, limit, detail, ticket, retryAfter);
 
     public static RuleVerdict Measured(double observed, double limit) => new(VerdictEffect.Pass, Observed: observed, Limit: limit);

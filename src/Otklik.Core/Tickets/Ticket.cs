@@ -104,30 +104,7 @@ public sealed class Ticket
     /// <summary>The facts the gate matches a new appeal against, as they were when that appeal arrived.</summary>
     public Gate.TicketFacts Facts() => new(TicketId, Seq, Status, Queue, Priority, OrderNumber, ProblemType, TextStems, CreatedAt, UpdatedAt, SolvedAt, ClosedAt, ReopenCount, AccountId, RequesterKey);
 
-    /// <summary>A stand-in built from the gate's facts, never saved: for replaying a decision, and for the gate when the store's writer remembers the requester.</summary>
-    public static Ticket Restore(Gate.TicketFacts f) => new()
-    {
-        TicketId = f.TicketId,
-        Seq = f.Seq,
-        Status = f.Status,
-        Queue = f.Queue,
-        Priority = f.Priority,
-        OrderNumber = f.OrderNumber,
-        ProblemType = f.ProblemType,
-        TextStems = f.TextStems,
-        CreatedAt = f.CreatedAt,
-        UpdatedAt = f.UpdatedAt,
-        SolvedAt = f.SolvedAt,
-        ClosedAt = f.ClosedAt,
-        ReopenCount = f.ReopenCount,
-        AccountId = f.AccountId,
-        RequesterKey = f.RequesterKey,
-    };
-
     public static string FormatNumber(long seq) => "T-" + seq.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-
-    public bool RecentlySolved(DateTimeOffset now, TimeSpan window) =>
-        Status == TicketStatus.Solved && SolvedAt is { } solved && now - solved <= window;
 
     public void AddCustomerMessage(Channel channel, string text, DateTimeOffset at, string? appealId, bool merged = false)
     {

@@ -176,7 +176,7 @@ public sealed class CachingIntakeSession : IIntakeSession
         return Summary(read);
     }
 
-    public async ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
+    public async ValueTask<List<TicketFacts>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
     {
         if (_capacity == 0)
         {
@@ -190,13 +190,9 @@ public sealed class CachingIntakeSession : IIntakeSession
             // Closed long ago stays out of every later window, unless this writer reopens it (which puts it back).
             tickets.RemoveAll(t => !Listed(t, from));
             entry.TicketsFrom = from;
-            var answer = new List<Ticket>(tickets.Count);
-            foreach (var facts in tickets)
-            {
-                answer.Add(Ticket.Restore(facts));
-            }
+            List<TicketFacts> answer = [.. tickets]; // the facts are immutable: the list is the caller's, its items shared
             answer.Sort(NewestFirst);
-            if (_verify && !SameRows(_maps.TicketFacts, answer, await _store.TicketsAsync(requesterKey, updatedSince, limit, ct)))
+            if (_verify && !answer.SequenceEqual(await _store.TicketsAsync(requesterKey, updatedSince, limit, ct)))
             {
                 throw Diverged("tickets of " + requesterKey);
             }
@@ -205,7 +201,7 @@ public sealed class CachingIntakeSession : IIntakeSession
         Misses++;
         var read = await _store.TicketsAsync(requesterKey, updatedSince, limit, ct);
         // A full page may leave older ones out: such a requester is read from the store each time.
-        entry.Tickets = read.Count < limit ? [.. read.Select(t => t.Facts())] : null;
+        entry.Tickets = read.Count < limit ? [.. read] : null;
         entry.TicketsFrom = from;
         entry.TicketLimit = limit;
         return read;
@@ -337,7 +333,7 @@ public sealed class CachingIntakeSession : IIntakeSession
         t.Status is TicketStatus.Open or TicketStatus.Pending || t.UpdatedAt.UtcTicks >= from;
 
     // ORDER BY "UpdatedAt" DESC over the index on (requester, last change): ties come newest row first.
-    private static int NewestFirst(Ticket a, Ticket b)
+    private static int NewestFirst(TicketFacts a, TicketFacts b)
     {
         var byChange = b.UpdatedAt.UtcTicks.CompareTo(a.UpdatedAt.UtcTicks);
         return byChange != 0 ? byChange : b.Seq.CompareTo(a.Seq);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Otklik.Core.Appeals;
+using Otklik.Core.Gate;
 using Otklik.Core.Orders;
 using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
@@ -157,15 +158,15 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
     }
 
     /// <summary>
-    /// The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>: the other columns keep their
-    /// defaults); <see cref="FullTicket"/> reads the whole one that an appeal is about to change.
+    /// The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>); <see cref="FullTicket"/> reads
+    /// the whole one that an appeal is about to change.
     /// </summary>
-    public ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
+    public ValueTask<List<TicketFacts>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct)
     {
         var status = _maps.Tickets["Status"];
         return new(Many(_maps.TicketFacts, Limited("tickets", limit),
             ("$k", requesterKey), ("$open", status.ToStore(TicketStatus.Open)), ("$pending", status.ToStore(TicketStatus.Pending)),
-            ("$s", _maps.Tickets["UpdatedAt"].ToStore(updatedSince))));
+            ("$s", _maps.Tickets["UpdatedAt"].ToStore(updatedSince))).ConvertAll(t => t.Facts()));
     }
 
     /// <summary>The whole ticket, to change and save it.</summary>

@@ -1,5 +1,6 @@
 using Npgsql;
 using Otklik.Core.Appeals;
+using Otklik.Core.Gate;
 using Otklik.Core.Orders;
 using Otklik.Core.Requesters;
 using Otklik.Core.Tickets;
@@ -107,9 +108,9 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
         return (int)reader.GetInt64(0);
     }
 
-    /// <summary>The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>; the other columns keep their defaults).</summary>
-    public ValueTask<List<Ticket>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct) =>
-        ManyAsync(_maps.TicketFacts, RequesterTickets(requesterKey, updatedSince, limit), ct);
+    /// <summary>The requester's tickets as the gate sees them (<see cref="Ticket.Facts"/>).</summary>
+    public async ValueTask<List<TicketFacts>> TicketsAsync(string requesterKey, DateTimeOffset updatedSince, int limit, CancellationToken ct) =>
+        (await ManyAsync(_maps.TicketFacts, RequesterTickets(requesterKey, updatedSince, limit), ct).ConfigureAwait(false)).ConvertAll(t => t.Facts());
 
     public ValueTask<RateBucket?> RateBucketAsync(string requesterKey, CancellationToken ct) =>
         OneAsync(_maps.Buckets, Statement(_maps.BucketOf, requesterKey), ct);
@@ -200,7 +201,7 @@ public sealed class PostgresIntakeSession : IIntakeSession, IAsyncDisposable
             sameText = (int)reader.GetInt64(0);
         }
         await NextAsync(reader, true, ct).ConfigureAwait(false);
-        var tickets = await RowsAsync(_maps.TicketFacts, reader, ct).ConfigureAwait(false);
+        var tickets = (await RowsAsync(_maps.TicketFacts, reader, ct).ConfigureAwait(false)).ConvertAll(t => t.Facts());
         await NextAsync(reader, true, ct).ConfigureAwait(false);
         var bucket = await reader.ReadAsync(ct).ConfigureAwait(false) ? _maps.Buckets.Materialize(reader) : null;
         Order? named = null;

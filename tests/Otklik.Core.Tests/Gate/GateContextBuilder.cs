@@ -225,7 +225,7 @@ public sealed class GateContextBuilder
             AppealsLastDay = _appealsLastDay,
             OldestAppealLastDay = _appealsLastDay > 0 ? Now.AddHours(-20) : null,
             SameTextRequesters = _sameText,
-            Tickets = _tickets,
+            Tickets = _tickets.ConvertAll(t => t.Facts()),
             RateTokens = _tokens,
             RateUpdatedAt = _tokensAt,
             Load = _load,

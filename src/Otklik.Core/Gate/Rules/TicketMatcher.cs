@@ -12,9 +12,9 @@ internal static class TicketMatcher
 {
     public const string UntypedProblem = "other";
 
-    public static Ticket? Find(GateContext context, Func<Ticket, bool> filter)
+    public static TicketFacts? Find(GateContext context, Func<TicketFacts, bool> filter)
     {
-        Ticket? best = null;
+        TicketFacts? best = null;
         var bestScore = 0.0;
         var threshold = context.Thresholds.NearDuplicateSimilarity;
         foreach (var ticket in context.Tickets)
