@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Otklik.Core.Policy;
@@ -17,8 +18,28 @@ public sealed class MessageRenderer(GatePolicy policy, string language, TimeZone
     public string Remediation(DecisionRemediation item, Decision decision) =>
         Fill(_texts.Remediation.GetValueOrDefault(WireName.Of(item.Action)) ?? WireName.Of(item.Action), decision, null, item);
 
-    public string Alternative(DecisionAlternative alt) =>
-        (_texts.Alternatives.GetValueOrDefault(WireName.Of(alt.Channel)) ?? "{address}").Replace("{address}", alt.Address, StringComparison.Ordinal).Replace("{hours}", alt.Hours, StringComparison.Ordinal);
+    /// <summary>Alternatives' texts kept before the lot is dropped (a policy has a handful; old decisions name a few more).</summary>
+    private const int AlternativesKept = 1024;
+
+    // Every answer lists the same few alternatives (the hotline, the bots, the portal, by the policy's texts): each
+    // is rendered once, not twice replaced per answer.
+    private static readonly ConcurrentDictionary<(string Template, string Address, string Hours), string> s_alternatives = new();
+
+    public string Alternative(DecisionAlternative alt)
+    {
+        var template = _texts.Alternatives.GetValueOrDefault(WireName.Of(alt.Channel)) ?? "{address}";
+        var key = (template, alt.Address, alt.Hours);
+        if (s_alternatives.TryGetValue(key, out var text))
+        {
+            return text;
+        }
+        text = template.Replace("{address}", alt.Address, StringComparison.Ordinal).Replace("{hours}", alt.Hours, StringComparison.Ordinal);
+        if (s_alternatives.Count >= AlternativesKept)
+        {
+            s_alternatives.Clear(); // a misses-only path: many distinct addresses would be a policy churning, not answers
+        }
+        return s_alternatives.GetOrAdd(key, text);
+    }
 
     // One pass over the template: only the placeholders it holds are worked out (dates are converted and
     // formatted only when shown), and what is put in is not searched again for placeholders.

@@ -73,4 +73,26 @@ public sealed class MessageRendererTests
     {
         Assert.Equal("клиент написал {due}", Renderer("клиент написал {detail}", "").Reason(new DecisionReason(ReasonCode.DataMismatch, "{due}"), s_decision));
     }
+
+    [Fact]
+    public void AnAlternative_IsRenderedOnce_ForItsTemplateAddressAndHours()
+    {
+        var texts = new LanguageTexts { Alternatives = new Dictionary<string, string> { ["phone"] = "Позвоните: {address} ({hours})" } };
+        var renderer = new MessageRenderer(TestPolicy.Default with { Texts = new Dictionary<string, LanguageTexts> { ["ru"] = texts } }, "ru", s_moscow);
+        var other = new MessageRenderer(TestPolicy.Default with
+        {
+            Texts = new Dictionary<string, LanguageTexts> { ["ru"] = new() { Alternatives = new Dictionary<string, string> { ["phone"] = "Телефон {address}, {hours}" } } },
+        }, "ru", s_moscow);
+
+        var first = renderer.Alternative(new DecisionAlternative(Channel.Phone, "8-800-234-55-66", "24/7"));
+        var again = renderer.Alternative(new DecisionAlternative(Channel.Phone, "8-800-234-55-66", "24/7"));
+        var otherHours = renderer.Alternative(new DecisionAlternative(Channel.Phone, "8-800-234-55-66", "9–21"));
+        var otherTemplate = other.Alternative(new DecisionAlternative(Channel.Phone, "8-800-234-55-66", "24/7"));
+
+        Assert.Equal("Позвоните: 8-800-234-55-66 (24/7)", first);
+        Assert.Same(first, again);
+        Assert.Equal("Позвоните: 8-800-234-55-66 (9–21)", otherHours);
+        Assert.Equal("Телефон 8-800-234-55-66, 24/7", otherTemplate);
+        Assert.Equal("@otklik_bot", renderer.Alternative(new DecisionAlternative(Channel.Telegram, "@otklik_bot", "24/7"))); // no text: the address
+    }
 }
