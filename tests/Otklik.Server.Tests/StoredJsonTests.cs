@@ -65,6 +65,18 @@ public sealed class StoredJsonTests
     }
 
     [Fact]
+    public void ASnapshotsTickets_AreStoredAsTheirFactsOnly()
+    {
+        var facts = new TicketFacts("t_1", 7, TicketStatus.Solved, Queue.Buyers, PriorityClass.P3, null, "other", "доставк", s_at, s_at, s_at, null, 1, "a-1", "account:a-1");
+        var stored = OtklikJson.SerializeStored(new GateSnapshot { RequesterKey = "account:a-1", Now = s_at, Tickets = [facts] }).ToString();
+
+        using var json = JsonDocument.Parse(stored);
+        var written = json.RootElement.GetProperty("tickets")[0].EnumerateObject().Select(p => p.Name).ToHashSet();
+        var parameters = typeof(TicketFacts).GetConstructors().Single().GetParameters().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name!));
+        Assert.Subset(parameters.ToHashSet(), written); // nothing derived (a number, a flag) is stored beside them
+    }
+
+    [Fact]
     public void TheIntakesGeneratedWriter_WritesADecisionExactlyAsTheSerializerWould()
     {
         Assert.NotNull(StoredJsonContext.Default.Decision.SerializeHandler); // else SerializeStored falls back, and this test proves nothing

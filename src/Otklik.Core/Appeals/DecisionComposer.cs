@@ -197,7 +197,8 @@ public static class DecisionComposer
 
     public static TicketRef Ref(Ticket t) => new(t.TicketId, t.Number, t.Status, t.Queue, t.Priority);
 
-    public static TicketRef Ref(TicketFacts t) => new(t.TicketId, t.Number, t.Status, t.Queue, t.Priority);
+    // A method, not a property of the facts: they are stored with each appeal, and a number is derived from Seq.
+    public static TicketRef Ref(TicketFacts t) => new(t.TicketId, Ticket.FormatNumber(t.Seq), t.Status, t.Queue, t.Priority);
 
     // Constants, not concatenations: the trace of every decision has up to 13 rules after the deciding one.
     private static string Verb(RuleVerdict v, bool notReached) => v.Effect switch

@@ -14,9 +14,6 @@ public sealed record TicketFacts(
     string TicketId, long Seq, TicketStatus Status, Queue Queue, PriorityClass Priority, string? OrderNumber, string ProblemType, string TextStems,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, string? AccountId, string RequesterKey)
 {
-    /// <summary>The ticket's number as customers see it (<c>T-000123</c>).</summary>
-    public string Number => Ticket.FormatNumber(Seq);
-
     /// <summary>Solved (not closed) within <paramref name="window"/> before <paramref name="now"/>: a repeat reopens it.</summary>
     public bool RecentlySolved(DateTimeOffset now, TimeSpan window) =>
         Status == TicketStatus.Solved && SolvedAt is { } solved && now - solved <= window;
