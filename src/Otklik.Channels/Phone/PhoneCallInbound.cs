@@ -19,7 +19,7 @@ public sealed class PhoneCallInbound(AppealIntake intake, PolicyProvider policie
 
     public sealed record Result(IntakeResult? Intake, IReadOnlyDictionary<string, string[]>? Errors);
 
-    public async Task<Result> ReceiveAsync(CallEvent call, string requestHash, string requestJson, CancellationToken ct)
+    public async Task<Result> ReceiveAsync(CallEvent call, string requestHash, JsonText requestJson, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(call.CallId) || call.CallId.Length > 200)
@@ -56,7 +56,7 @@ public sealed class PhoneCallInbound(AppealIntake intake, PolicyProvider policie
                 : "Пропущенный звонок на горячую линию: клиент не дождался ответа, нужно перезвонить.";
         var order = call.Ivr?.OrderNumber is { Length: > 0 and <= 64 } o ? o.Trim() : null;
         var request = new AppealRequest(Channel.Phone, RequesterAddress.ForIdentity(IdentityKind.Phone, call.Caller!), role!.Value, order, type, null, text, [], ClaimedData.None, received);
-        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "call:" + call.CallId, requestHash, JsonText.From(requestJson)), ct);
+        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "call:" + call.CallId, requestHash, requestJson), ct);
         return new Result(result, null);
     }
 

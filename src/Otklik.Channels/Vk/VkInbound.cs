@@ -28,7 +28,7 @@ public sealed class VkInbound(AppealIntake intake, CustomerPortal portal, Direct
 
     public Channel Channel => Channel.Vk;
 
-    public async Task HandleMessageAsync(string eventId, long fromId, long peerId, string text, string requestHash, string requestJson, CancellationToken ct)
+    public async Task HandleMessageAsync(string eventId, long fromId, long peerId, string text, string requestHash, JsonText requestJson, CancellationToken ct)
     {
         var vkId = fromId.ToString(CultureInfo.InvariantCulture);
         var account = await portal.LinkedAccountAsync(IdentityKind.Vk, vkId, ct);
@@ -39,7 +39,7 @@ public sealed class VkInbound(AppealIntake intake, CustomerPortal portal, Direct
         }
         var request = new AppealRequest(Channel.Vk, RequesterAddress.ForIdentity(IdentityKind.Vk, vkId), account?.Role ?? RequesterRole.Buyer, null, "other", null,
             trimmed.Length > AppealRequest.MaxTextLength ? trimmed[..AppealRequest.MaxTextLength] : trimmed, [], ClaimedData.None, time.GetUtcNow());
-        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "event:" + eventId, requestHash, JsonText.From(requestJson), RoleGiven: account is not null), ct);
+        var result = await intake.SubmitAsync(new AppealSubmission(request, ClientName, "event:" + eventId, requestHash, requestJson, RoleGiven: account is not null), ct);
         if (result.Status != IntakeStatus.Created)
         {
             return; // a retried callback: the customer was answered the first time

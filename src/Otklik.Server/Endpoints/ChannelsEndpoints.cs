@@ -6,6 +6,7 @@ using Otklik.Channels.Email;
 using Otklik.Channels.Phone;
 using Otklik.Channels.Vk;
 using Otklik.Core;
+using Otklik.Core.Text;
 using Otklik.Server.Contracts;
 using Otklik.Server.Problems;
 
@@ -95,7 +96,7 @@ public static class ChannelsEndpoints
         if (callback.Type == "message_new" && callback.Message() is { } message && !string.IsNullOrWhiteSpace(callback.EventId) && callback.EventId.Length <= 200)
         {
             var hash = Convert.ToHexString(SHA256.HashData(body.Raw));
-            await inbound.HandleMessageAsync(callback.EventId, message.FromId, message.PeerId, message.Text, hash, System.Text.Encoding.UTF8.GetString(body.Raw), ct);
+            await inbound.HandleMessageAsync(callback.EventId, message.FromId, message.PeerId, message.Text, hash, JsonText.FromUtf8(body.Raw), ct);
         }
         return TypedResults.Text("ok", "text/plain");
     }
@@ -164,7 +165,7 @@ public static class ChannelsEndpoints
             return body.Error;
         }
         var hash = Convert.ToHexString(SHA256.HashData(body.Raw));
-        var result = await inbound.ReceiveAsync(body.Value!, hash, System.Text.Encoding.UTF8.GetString(body.Raw), ct);
+        var result = await inbound.ReceiveAsync(body.Value!, hash, JsonText.FromUtf8(body.Raw), ct);
         if (result.Errors is not null)
         {
             return Problems.Problems.Validation(new Dictionary<string, string[]>(result.Errors));
