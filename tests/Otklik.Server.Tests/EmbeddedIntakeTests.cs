@@ -426,6 +426,40 @@ public sealed class EmbeddedIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCheckpointersSync_GoesThroughSqlitesOwnFile_AndLeavesTheStoreWhole()
+    {
+        _factory.Integration();
+        if (!Embedded)
+        {
+            return;
+        }
+        var store = StoreOnTheServersFile();
+        await using (var committer = new IntakeCommitter(store, new StoreWriteGate(), Microsoft.Extensions.Options.Options.Create(new DeskOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeCommitter>.Instance))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 50).Select(i => committer.WriteAsync(s => Insert(s, "sync-" + i, new string('ё', 1000)))));
+        }
+        using (var session = store.Open())
+        {
+            session.CheckpointPassive(); // pages into the file, in the system's cache until synced
+            session.SyncDatabaseFile();
+            session.SyncDatabaseFile(); // nothing left to write: still fine
+        }
+        // A wrong entry of SQLite's file methods would have truncated, closed or locked the file instead.
+        await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_factory.DataDirectory, "otklik.db")};Pooling=False");
+        await check.OpenAsync();
+        await using var command = check.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        Assert.Equal("ok", await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT COUNT(*) FROM appeals WHERE \"IdempotencyKey\" LIKE 'sync-%'";
+        Assert.Equal(50L, await command.ExecuteScalarAsync());
+        command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;"; // the write lock is free: nothing was left locked
+        await command.ExecuteNonQueryAsync();
+        var closed = store.Open();
+        closed.Dispose();
+        Assert.Throws<InvalidOperationException>(closed.SyncDatabaseFile);
+    }
+
+    [Fact]
     public void TheWritersPageCache_IsSizedToTheFile_AndSqliteHasIt()
     {
         _factory.Integration();

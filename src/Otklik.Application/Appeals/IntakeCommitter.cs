@@ -26,10 +26,11 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     /// ~350 MB at most, rewritten in place). A checkpoint copies each page once however often it changed
     /// since the last one, so a longer interval copies fewer: from 512 to 2048 the store's writes fell
     /// from 20.0 to 18.1 `pwrite` calls an appeal (perf stat under bench/load/run.sh's load). Each round
-    /// ends with the writer's own catch-up (<see cref="CatchUp"/>), whose two fsyncs stand intake still
-    /// for 8–46 ms on the benchmark VM (stopwatch around it, temporary). At 6,000 appeals/s a round every
-    /// 8,192 appeals came every 1.4 s (≈ 2 % of the time, every connection's request delayed each time);
-    /// every 16,384 it is half as often, for a log twice as long.
+    /// ends with the writer's own catch-up (<see cref="CatchUp"/>), which stands intake still while it
+    /// copies the last frames and syncs the log and the file (16–30 ms on the benchmark VM since the
+    /// checkpointer syncs what it copied; 44–146 ms before, see <see cref="CheckpointAsync"/>). At 6,000
+    /// appeals/s a round every 8,192 appeals came every 1.4 s (every connection's request delayed each
+    /// time); every 16,384 it is half as often, for a log twice as long.
     /// </summary>
     private const int DefaultCheckpointEvery = 16384;
 
@@ -311,12 +312,19 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                 try
                 {
                     session ??= _store.Open();
-                    // Each pass copies what the writer appended during the one before: a few passes
-                    // leave the writer's own catch-up (which stalls intake) only the last few frames.
+                    // Each pass copies what the writer appended during the one before and has the file write
+                    // it to disk: the writer's own catch-up (which stalls intake) is left only the last frames
+                    // to copy and only their pages to sync. SQLite syncs the file only when a checkpoint
+                    // reaches the end of the log, which only the catch-up does; before the checkpointer synced
+                    // its passes, the catch-up's sync flushed every page they had copied (≈ 200 MB a round
+                    // under bench/load/run.sh's load): 44–146 ms with every intake waiting (strace: 84 ms in
+                    // that one fsync), p99 of the benchmark 34–48 ms; now 16–30 ms, p99 24–26 ms.
                     var (log, _) = session.CheckpointPassive();
+                    session.SyncDatabaseFile();
                     for (var pass = 1; pass < MaxCheckpointPasses; pass++)
                     {
                         var (now, _) = session.CheckpointPassive();
+                        session.SyncDatabaseFile();
                         var appended = now - log;
                         log = now;
                         if (appended <= CatchUpFrames)
@@ -324,6 +332,9 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                             break;
                         }
                     }
+                    // What the writer appended during the last sync (≈ 400–1,000 frames): copied now, without
+                    // one, so the catch-up copies only what comes meanwhile.
+                    session.CheckpointPassive();
                     Volatile.Write(ref _catchUpDue, 1);
                 }
                 catch (Microsoft.Data.Sqlite.SqliteException ex)
