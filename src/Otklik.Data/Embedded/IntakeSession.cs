@@ -222,16 +222,16 @@ public sealed class IntakeSession : IIntakeSession, IDisposable
     public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
 
     /// <summary>
-    /// Copies what it can of the write-ahead log back into the file without waiting for anyone; says
-    /// how many frames the log holds and how many of them are now in the file.
-    /// </summary>
-    /// <summary>
     /// Writes the pages checkpoints have copied into the database file to disk. A passive checkpoint that
     /// does not reach the end of the log leaves them in the operating system's cache: SQLite syncs the file
     /// only when a checkpoint completes, and then flushes all of them at once.
     /// </summary>
     public void SyncDatabaseFile() => SqliteFileSync.SyncDatabaseFile(_connection);
 
+    /// <summary>
+    /// Copies what it can of the write-ahead log back into the file without waiting for anyone; says
+    /// how many frames the log holds and how many of them are now in the file.
+    /// </summary>
     public (int LogFrames, int Checkpointed) CheckpointPassive()
     {
         var statement = Command("checkpoint");
