@@ -27,9 +27,8 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     /// since the last one, so a longer interval copies fewer: from 512 to 2048 the store's writes fell
     /// from 20.0 to 18.1 `pwrite` calls an appeal (perf stat under bench/load/run.sh's load). Each round
     /// ends with the writer's own catch-up (<see cref="CatchUp"/>), which stands intake still while it
-    /// copies the last frames and syncs the log and the file (16–30 ms on the benchmark VM since the
-    /// checkpointer syncs what it copied; 44–146 ms before, see <see cref="CheckpointAsync"/>). At 6,000
-    /// appeals/s a round every 8,192 appeals came every 1.4 s (every connection's request delayed each
+    /// copies the last frames and syncs the log and the file (how long: <see cref="CheckpointAsync"/>). At
+    /// 6,000 appeals/s a round every 8,192 appeals came every 1.4 s (every connection's request delayed each
     /// time); every 16,384 it is half as often, for a log twice as long.
     /// </summary>
     private const int DefaultCheckpointEvery = 16384;
