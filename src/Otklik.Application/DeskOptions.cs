@@ -46,6 +46,16 @@ public sealed class DeskOptions
     [Range(0, 10_000_000)]
     public int WriterCacheRequesters { get; set; } = 25_000;
 
+    /// <summary>
+    /// Added to the nice value of the embedded store's writer thread (Linux): the single writer every appeal
+    /// waits for runs ahead of the server's request threads, which on a small machine outnumber the cores.
+    /// Negative values need root, CAP_SYS_NICE or a matching RLIMIT_NICE (systemd's <c>LimitNICE=</c>);
+    /// refused, the writer keeps the server's priority and the server says so in its log. 0 leaves it.
+    /// Default −10 (bench/load/run.sh: 52.7 against 40.8–41.6 % of the bare endpoint, docs/benchmarks.md).
+    /// </summary>
+    [Range(-39, 39)]
+    public int WriterNiceness { get; set; } = -10;
+
     /// <summary>Checks every answer the writer gives from memory against the store, and fails the appeal if they differ (tests).</summary>
     public bool VerifyWriterCache { get; set; }
 

@@ -33,6 +33,8 @@ public sealed class OtklikMetrics : IDisposable
                 : [], description: "The embedded writer's reads of a requester's history, from its memory or from the store");
             _meter.CreateObservableCounter("otklik_writer_busy", () => committer.BusySeconds, unit: "s",
                 description: "Time the embedded store's single writer spent on batches; near the wall clock's pace, the writer bounds the intake");
+            _meter.CreateObservableGauge("otklik_writer_nice", () => committer.WriterNice,
+                description: "Nice value of the embedded store's writer thread (Desk:WriterNiceness; the server's own if the system refused it)");
             _meter.CreateObservableCounter("otklik_writer_jobs", () => committer.Jobs, description: "Intakes the embedded writer ran");
             _meter.CreateObservableCounter("otklik_writer_batches", () => committer.Batches, description: "Transactions the embedded writer committed them in");
             _meter.CreateObservableCounter("otklik_writer_cache_forgotten", () => committer.Cache?.Forgotten ?? 0,

@@ -50,6 +50,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     private readonly StoreWriteGate _writeGate;
     private readonly ILogger<IntakeCommitter> _logger;
     private readonly Task _writer;
+    private readonly WriterThread _writerThread;
     private readonly Task _checkpointer;
 
     // Committed batches whose callers are yet to be told, and the thread of its own that tells them.
@@ -76,7 +77,12 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         _store = store;
         _writeGate = writeGate;
         _logger = logger;
-        _writer = Task.Run(RunAsync);
+        _writerThread = new WriterThread("Otklik store writer", options.Value.WriterNiceness);
+        if (_writerThread.Refused is { } error)
+        {
+            LogNiceRefused(options.Value.WriterNiceness, error, _writerThread.Nice);
+        }
+        _writer = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.None, _writerThread).Unwrap();
         _checkpointer = Task.Run(CheckpointAsync);
         _answerer = Task.Factory.StartNew(Answer, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -147,11 +153,12 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         var remembered = new CachingIntakeSession(session, _cacheRequesters, _verifyCache);
         Cache = remembered;
         var batch = new List<Job>(MaxBatch);
-        while (!_urgent.IsEmpty || await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        // No ConfigureAwait(false) from here down: each await comes back to the writer's own thread (WriterThread).
+        while (!_urgent.IsEmpty || await _queue.Reader.WaitToReadAsync())
         {
             // The batch is taken once the store is ours: whatever queued while we waited goes in,
             // urgent jobs first.
-            using (await _writeGate.EnterEmbeddedWriterAsync(CancellationToken.None).ConfigureAwait(false))
+            using (await _writeGate.EnterEmbeddedWriterAsync(CancellationToken.None))
             {
                 while (batch.Count < MaxBatch && _urgent.TryDequeue(out var urgent))
                 {
@@ -180,7 +187,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
                     _checkpointDue.Release();
                     session.SizeCache(); // the store has grown by this many appeals since the last look
                 }
-                await CommitAsync(session, remembered, batch).ConfigureAwait(false);
+                await CommitAsync(session, remembered, batch);
                 Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - began);
                 Interlocked.Add(ref _jobs, batch.Count);
                 Interlocked.Increment(ref _batches);
@@ -193,9 +200,9 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     {
         try
         {
-            if (!await TogetherAsync(session, remembered, batch).ConfigureAwait(false))
+            if (!await TogetherAsync(session, remembered, batch))
             {
-                await OneByOneAsync(session, remembered, batch).ConfigureAwait(false);
+                await OneByOneAsync(session, remembered, batch);
             }
         }
         catch (Exception ex)
@@ -230,7 +237,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
         {
             try
             {
-                await job.RunAsync(remembered).ConfigureAwait(false);
+                await job.RunAsync(remembered);
             }
             catch (Exception ex)
             {
@@ -263,7 +270,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
             session.Savepoint();
             try
             {
-                await job.RunAsync(remembered).ConfigureAwait(false);
+                await job.RunAsync(remembered);
                 session.ReleaseSavepoint();
             }
             catch (Exception ex)
@@ -366,6 +373,7 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _writerThread.Dispose();
         _committed.CompleteAdding(); // the writer is done: what it committed is answered, then the thread ends
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _checkpointer.ConfigureAwait(false);
@@ -377,6 +385,9 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Critical, Message = "The embedded store's writer could not open the store; appeals are refused until the server restarts")]
     private partial void LogWriterFailed(Exception ex);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "The embedded store's writer keeps the server's priority (nice {Nice}): the system refused Desk:WriterNiceness {Niceness} (errno {Error}); grant CAP_SYS_NICE or a LimitNICE that allows it, or set Desk:WriterNiceness to 0")]
+    private partial void LogNiceRefused(int niceness, int error, int nice);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Checkpoint of the write-ahead log failed; the next one catches up")]
     private partial void LogCheckpointFailed(Exception ex);
@@ -407,6 +418,9 @@ public sealed partial class IntakeCommitter : IAsyncDisposable
 
     /// <summary>The writer's memory of recent requesters, once the writer has started (tests read its counters).</summary>
     internal CachingIntakeSession? Cache { get; private set; }
+
+    /// <summary>The nice value of the writer's thread (lower runs first; the server's other threads have the process's).</summary>
+    public int WriterNice => _writerThread.Nice;
 
     private long _busyTicks;
     private long _jobs;
