@@ -51,7 +51,7 @@ public sealed class DeskOptions
     /// waits for runs ahead of the server's request threads, which on a small machine outnumber the cores.
     /// Negative values need root, CAP_SYS_NICE or a matching RLIMIT_NICE (systemd's <c>LimitNICE=</c>);
     /// refused, the writer keeps the server's priority and the server says so in its log. 0 leaves it.
-    /// Default −10 (bench/load/run.sh: 52.7 against 40.8–41.6 % of the bare endpoint, docs/benchmarks.md).
+    /// Default −10 (bench/load/run.sh: 52.7–54.7 against 40.4–41.7 % of the bare endpoint, docs/benchmarks.md).
     /// </summary>
     [Range(-39, 39)]
     public int WriterNiceness { get; set; } = -10;
