@@ -13,6 +13,7 @@ namespace Otklik.Application.Appeals;
 /// </summary>
 internal sealed partial class WriterThread : TaskScheduler, IDisposable
 {
+    // Never disposed: the thread may still be taking the last of it when Dispose lets it end.
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread _thread;
 
