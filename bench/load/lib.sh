@@ -41,6 +41,28 @@ jit_threads() {
 # when idle and starts another, so a thread is counted from its first listing (or from its start if new).
 jit_ticks_between() { awk 'FILENAME == ARGV[1] { before[$1] = $2; next } { total += $2 - ($1 in before ? before[$1] : 0) } END { print total + 0 }' "$1" "$2"; }
 
+# settle PID CMD...: runs `CMD 5s` (a load against the server PID) in rounds until the server's tiered JIT has
+# settled — its compiler threads used at most 2 % of a round — after at least SETTLE_MIN and at most SETTLE_MAX
+# seconds (10 and 90); prints the seconds it took and, if it never settled, "(JIT still busy)". Under the benchmarks'
+# load the JIT recompiles the hot methods with the profile it gathered for 20–30 s after start (its thread ≈ 3 s of
+# processor in a 10-s window at first), and a run measured then counts the JIT, not the steady state.
+settle() {
+  local pid=$1 spent=0 jit before after
+  shift
+  before=$(mktemp); after=$(mktemp)
+  while :; do
+    jit_threads "$pid" >"$before"
+    "$@" 5s >/dev/null
+    jit_threads "$pid" >"$after"
+    jit=$(jit_ticks_between "$before" "$after")
+    spent=$((spent + 5))
+    if (( spent >= ${SETTLE_MIN:-10} && jit * 1000 / $(getconf CLK_TCK) <= 100 )); then break; fi
+    if (( spent >= ${SETTLE_MAX:-90} )); then spent="$spent (JIT still busy)"; break; fi
+  done
+  rm -f "$before" "$after"
+  echo "$spent"
+}
+
 # The machine's counters from /proc/stat (total, idle + iowait, steal), and the shares of a window between two readings:
 # how idle the cores were, and how much the hypervisor gave to other guests (a VM's pace moving between runs).
 machine_ticks() { awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6, $9 }' /proc/stat; }

@@ -26,7 +26,9 @@ high_capacity 5093
 
 hz=$(getconf CLK_TCK)
 otklik_pid=$started
-ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d10s -s bench/load/appeals.lua http://127.0.0.1:5093 >/dev/null   # warm-up
+# Capacity is the steady state's: measured once the tiered JIT has settled (lib.sh).
+warm_capacity() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d"$1" -s bench/load/appeals.lua http://127.0.0.1:5093; }
+warmup=$(settle "$otklik_pid" warm_capacity)
 t0=$(cpu_ticks /proc/$otklik_pid/stat)
 measured=$(ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t2 -c"$LIMIT" -d"${DURATION}s" -s bench/load/appeals.lua http://127.0.0.1:5093 | grep '^RESULT')
 t1=$(cpu_ticks /proc/$otklik_pid/stat)
@@ -35,7 +37,7 @@ base=${CAPACITY:-$capacity}
 served=$(field requests "$measured")
 served_us=$(( (t1 - t0) * 1000000 / hz / (served > 0 ? served : 1) ))
 echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); concurrency budget $LIMIT (+ $RESERVED in reserve for P1 appeals and reads)"
-echo "capacity (wrk closed loop, $LIMIT connections): $capacity appeals/s, $served_us µs of server processor an appeal${CAPACITY:+; multiples of $CAPACITY/s as given}"
+echo "capacity (wrk closed loop, $LIMIT connections, after $warmup s of warm-up): $capacity appeals/s, $served_us µs of server processor an appeal${CAPACITY:+; multiples of $CAPACITY/s as given}"
 # Processor time of this shell's waited-for children so far, in ms: bash's `times` (its second line: user and
 # system), run in this shell itself — in a command substitution it would count the subshell's children only.
 children_ms() { times >"$work/times"; tail -1 "$work/times" | awk '{ ms = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); ms += p[1] * 60000 + p[2] * 1000 } printf "%.0f", ms }'; }

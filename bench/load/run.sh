@@ -6,13 +6,13 @@
 #   CONNECTIONS=16 DURATION=30s bench/load/run.sh
 # Each result line also gives the processor time the server spent per request (all its threads, user +
 # system), the part of it the tiered JIT still compiled, and how idle the machine was meanwhile; Otklik's,
-# how busy its store's single writer was and how many appeals went into one transaction.
+# how busy its store's single writer was and how many appeals went into one transaction. Each server is measured
+# once its tiered JIT has settled (lib.sh's settle: 20–40 s under this load for Otklik), not while it recompiles.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
-WARMUP=${WARMUP:-10s}
 ACCOUNTS=${ACCOUNTS:-20000}
 source bench/load/lib.sh
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -47,9 +47,10 @@ measured() {
   n=$(field requests "$result")
   echo "$result server_cpu_us=$(( (t1 - t0) * 1000000 / hz / (n > 0 ? n : 1) )) jit_cpu_ms=$(( $(jit_ticks_between "$work/jit0" "$work/jit1") * 1000 / hz )) $(machine_share "$m0" "$m1")"
 }
-# Warm both (tiered JIT, connection pools, SQLite page cache), then measure.
-DURATION=$WARMUP run http://127.0.0.1:5092 >/dev/null
-DURATION=$WARMUP run http://127.0.0.1:5091 >/dev/null
+# Warm both (tiered JIT, connection pools, SQLite page cache) until their JIT has settled, then measure.
+warm() { DURATION=$2 run "$1"; }
+bare_warmup=$(settle "$bare_pid" warm http://127.0.0.1:5092)
+otklik_warmup=$(settle "$otklik_pid" warm http://127.0.0.1:5091)
 bare=$(measured "$bare_pid" http://127.0.0.1:5092)
 # Otklik's single writer over its measured run: the share of the wall clock it was busy, and appeals a transaction.
 writer() { curl -s http://127.0.0.1:5091/metrics | awk '/^otklik_otklik_writer_busy / {b=$2} /^otklik_otklik_writer_jobs / {j=$2} /^otklik_otklik_writer_batches / {n=$2} END {print b+0, j+0, n+0}'; }
@@ -60,7 +61,7 @@ otklik="$otklik $(awk -v a="$w0" -v b="$w1" -v t0="$s0" -v t1="$s1" 'BEGIN { spl
   printf "writer_busy_pct=%.0f appeals_per_commit=%.1f", 100 * (y[1] - x[1]) / (t1 - t0), (y[2] - x[2]) / n }')"
 outcomes=$(sqlite3 "$work/otklik/otklik.db" "select Outcome, count(*) from appeals group by Outcome order by 2 desc;" 2>/dev/null | tr '\n' ' ' || true)
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%dT%H:%MZ); wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%dT%H:%MZ); wrk -t$THREADS -c$CONNECTIONS -d$DURATION after a warm-up until the JIT settled: bare $bare_warmup s, otklik $otklik_warmup s"
 echo "bare insert : $bare"
 echo "otklik      : $otklik"
 echo "ratio       : $(awk -v a="$(field rps "$otklik")" -v b="$(field rps "$bare")" 'BEGIN { printf "%.1f %%", 100 * a / b }') of the bare endpoint"
