@@ -8,9 +8,6 @@ cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 ACCOUNTS=${ACCOUNTS:-20000}
-# Long enough for the tiered JIT to finish: with the processors saturated its background compiles
-# lag, and after 10 s of load the node was still compiling ≈ 400 methods a second (dotnet-counters).
-WARMUP=${WARMUP:-30s}
 source bench/load/lib.sh
 PG_ADMIN=${PG_ADMIN:-Host=127.0.0.1;Database=postgres;Username=otklik;Password=otklik}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -28,14 +25,17 @@ start() { # $1 port
 start 5094
 high_capacity 5094
 run() { ACCOUNTS=$ACCOUNTS KEY=$KEY wrk -t"$2" -c"$3" -d"$DURATION" --latency -s bench/load/appeals.lua "$1" | grep '^RESULT'; }
-DURATION=$WARMUP run http://127.0.0.1:5094 2 "$CONNECTIONS" >/dev/null
+# Each node is measured once its tiered JIT has settled (lib.sh): with the processors saturated its background
+# compiles lag, and after 10 s of load a node was still compiling ≈ 400 methods a second (dotnet-counters).
+warm() { DURATION=$4 run "$1" "$2" "$3"; }
+warmup_a=$(settle "${pids[0]}" warm http://127.0.0.1:5094 2 "$CONNECTIONS")
 one=$(run http://127.0.0.1:5094 2 "$CONNECTIONS")
 start 5095
-DURATION=$WARMUP run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >/dev/null
+warmup_b=$(settle "${pids[1]}" warm http://127.0.0.1:5095 1 $((CONNECTIONS / 2)))
 run http://127.0.0.1:5094 1 $((CONNECTIONS / 2)) >"$work/a" & a=$!
 run http://127.0.0.1:5095 1 $((CONNECTIONS / 2)) >"$work/b" & b=$!
 wait $a $b
-echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); PostgreSQL $(psql --version | awk '{print $3}') on the same machine; wrk -c$CONNECTIONS -d$DURATION after $WARMUP of warm-up"
+echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); PostgreSQL $(psql --version | awk '{print $3}') on the same machine; wrk -c$CONNECTIONS -d$DURATION after a warm-up until the JIT settled: node A $warmup_a s, node B $warmup_b s"
 echo "one node  : $one"
 echo "two nodes : node A $(cat "$work/a")"
 echo "            node B $(cat "$work/b")"
