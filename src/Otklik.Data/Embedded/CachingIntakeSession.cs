@@ -226,7 +226,7 @@ public sealed class CachingIntakeSession : IIntakeSession
         }
         Misses++;
         var read = await _store.RateBucketAsync(requesterKey, ct);
-        entry.KeepBucket(read is null ? null : _maps.Buckets.Copy(read));
+        entry.KeepBucket(read); // its values, not the object the caller will spend: no copy needed
         return read;
     }
 
@@ -407,7 +407,7 @@ public sealed class CachingIntakeSession : IIntakeSession
         public double BucketTokens;
         public DateTimeOffset BucketUpdatedAt;
 
-        /// <param name="stored">The bucket through its stored form, or null when the store has none.</param>
+        /// <param name="stored">The bucket as read from the store or copied through its stored form; null when the store has none.</param>
         public void KeepBucket(RateBucket? stored)
         {
             BucketKnown = true;
