@@ -7,6 +7,22 @@ using Microsoft.Data.Sqlite;
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var app = builder.Build();
+if (app.Configuration.GetValue<bool>("refuse"))
+{
+    // The other baseline (bench/load/overload.sh): the least any ASP.NET Core answer costs here — every request
+    // refused at once with the 503 Otklik sheds with, its body left unread. Otklik's shed cost is set against it.
+    var refusal = """{"type":"https://otklik.dev/problems/overloaded","title":"Overloaded","status":503,"detail":"The server is at capacity; retry after the given seconds."}"""u8.ToArray();
+    app.Run(context =>
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "1";
+        context.Response.ContentType = "application/problem+json";
+        context.Response.ContentLength = refusal.Length;
+        return context.Response.Body.WriteAsync(refusal).AsTask();
+    });
+    await app.RunAsync();
+    return;
+}
 var path = Path.Combine(app.Configuration["data-dir"] ?? Path.GetTempPath(), "bare.db");
 var connectionString = $"Data Source={path};Default Timeout=30";
 await using (var setup = new SqliteConnection(connectionString))
