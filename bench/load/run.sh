@@ -53,7 +53,7 @@ bare_warmup=$(settle "$bare_pid" warm http://127.0.0.1:5092)
 otklik_warmup=$(settle "$otklik_pid" warm http://127.0.0.1:5091)
 bare=$(measured "$bare_pid" http://127.0.0.1:5092)
 # Otklik's single writer over its measured run: the share of the wall clock it was busy, and appeals a transaction.
-writer() { curl -s http://127.0.0.1:5091/metrics | awk '/^otklik_otklik_writer_busy / {b=$2} /^otklik_otklik_writer_jobs / {j=$2} /^otklik_otklik_writer_batches / {n=$2} END {print b+0, j+0, n+0}'; }
+writer() { curl -s http://127.0.0.1:5091/metrics | awk '/^otklik_writer_busy / {b=$2} /^otklik_writer_jobs / {j=$2} /^otklik_writer_batches / {n=$2} END {print b+0, j+0, n+0}'; }
 w0=$(writer); s0=$(date +%s.%N)
 otklik=$(measured "$otklik_pid" http://127.0.0.1:5091)
 w1=$(writer); s1=$(date +%s.%N)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Otklik.Server.Hosting;
 
 namespace Otklik.Server.Tests;
@@ -261,6 +262,76 @@ public sealed class LoadSheddingTests
         var shedding = new LoadShedding(Hold, maxConcurrent: 1, reserved: 0, s_criticality, queueLimit, queueTimeout, time);
         var (busy, release) = Held();
         return (shedding, time, shedding.InvokeAsync(busy), release);
+    }
+
+    [Fact]
+    public async Task ShedRequests_AreCountedByClass_AndLeftOutOfTheRequestDurations()
+    {
+        var release = new TaskCompletionSource();
+        var shedding = new LoadShedding(_ => release.Task, maxConcurrent: 1, reserved: 0, s_criticality);
+        var busy = shedding.InvokeAsync(Request("POST"));
+
+        var ordinary = Request("POST", body: Ordinary);
+        var ordinaryTags = new MetricsTags();
+        ordinary.Features.Set<IHttpMetricsTagsFeature>(ordinaryTags);
+        await shedding.InvokeAsync(ordinary);
+        var read = Request("GET", "/api/v1/tickets");
+        await shedding.InvokeAsync(read);
+        var urgent = Request("POST", body: Urgent);
+        await shedding.InvokeAsync(urgent);
+
+        Assert.All([ordinary, read, urgent], c => Assert.Equal(503, c.Response.StatusCode));
+        Assert.True(ordinaryTags.MetricsDisabled);
+        Assert.Equal(3, shedding.Shed);
+        Assert.Equal(2, shedding.ShedReserved); // the read and the P1 appeal: the reserve was none
+
+        release.SetResult();
+        await busy;
+        var served = Request("POST");
+        var servedTags = new MetricsTags();
+        served.Features.Set<IHttpMetricsTagsFeature>(servedTags);
+        await shedding.InvokeAsync(served);
+        Assert.Equal(200, served.Response.StatusCode);
+        Assert.False(servedTags.MetricsDisabled);
+        Assert.Equal(3, shedding.Shed);
+    }
+
+    [Fact]
+    public async Task ALongLivedResponse_GivesItsPlaceBack_OnceAndForAll()
+    {
+        var stream = new TaskCompletionSource();
+        var gaveBack = new TaskCompletionSource();
+        var shedding = new LoadShedding(async ctx =>
+        {
+            if (ctx.Request.Path == "/live")
+            {
+                var place = ctx.Features.Get<AdmittedPlace>()!;
+                place.GiveBack();
+                place.GiveBack();
+                gaveBack.SetResult();
+                await stream.Task;
+            }
+        }, maxConcurrent: 1, reserved: 0, s_criticality);
+
+        var live = shedding.InvokeAsync(Request("GET", "/live"));
+        await gaveBack.Task;
+        Assert.Equal(0, shedding.InFlight);
+        var meanwhile = Request("POST");
+        await shedding.InvokeAsync(meanwhile); // the stream is still open, its place is free
+        Assert.Equal(200, meanwhile.Response.StatusCode);
+
+        stream.SetResult();
+        await live;
+        Assert.Equal(0, shedding.InFlight); // not given back a second time when it ends
+        Assert.Equal(0, shedding.Shed);
+        await AllPlacesAreFree(shedding);
+    }
+
+    private sealed class MetricsTags : IHttpMetricsTagsFeature
+    {
+        public ICollection<KeyValuePair<string, object?>> Tags { get; } = [];
+
+        public bool MetricsDisabled { get; set; }
     }
 
     // Nothing in flight, and the next request is served.

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -198,9 +199,14 @@ public static class OtklikServerExtensions
         }
         // Shedding comes before everything a request does not need to be turned away (routing, forwarded headers):
         // a shed request should cost as little as the server can answer with.
-        app.UseMiddleware<LoadShedding>(maxConcurrent, reserved,
-            AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()),
-            queued, TimeSpan.FromMilliseconds(queueTimeout), app.Services.GetRequiredService<TimeProvider>());
+        app.Use(next =>
+        {
+            var shedding = new LoadShedding(next, maxConcurrent, reserved,
+                AppealCriticality.FromPolicy(app.Services.GetRequiredService<Otklik.Application.Policy.PolicyProvider>()),
+                queued, TimeSpan.FromMilliseconds(queueTimeout), app.Services.GetRequiredService<TimeProvider>());
+            shedding.Observe(app.Services.GetRequiredService<IMeterFactory>().Create(OtklikMetrics.MeterName));
+            return shedding.InvokeAsync;
+        });
         // Behind a TLS-terminating proxy on this machine, the scheme it saw decides the Secure flag of cookies.
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
         foreach (var proxy in app.Configuration.GetSection("Web:TrustedProxies").Get<string[]>() ?? [])

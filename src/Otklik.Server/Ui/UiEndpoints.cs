@@ -40,6 +40,8 @@ public static class UiEndpoints
         var agent = context.User.FindFirst("otklik:display")?.Value ?? context.User.Identity?.Name ?? "agent";
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
+        // Open for minutes on every ticket page an agent has open: not counted against the overload budget meanwhile.
+        context.Features.Get<Hosting.AdmittedPlace>()?.GiveBack();
         using var joined = presence.Join(id, agent);
         long? version = null;
         string? viewers = null;
